@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `orderhub` command. Each subcommand lives in cli/commands/<name>.ts and exports register<Name>(program);
+// adding a command is one import and one register call here.
+import { Command } from "commander";
+import { registerDlq } from "./commands/dlq";
+import { registerNormalize } from "./commands/normalize";
+import { registerStart } from "./commands/start";
+
+const program = new Command("orderhub")
+  .description("OrderHub: the order-collaboration hub")
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2)); // usage errors exit 2, like bad input
+
+registerNormalize(program);
+registerDlq(program);
+registerStart(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`orderhub: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,56 @@
+// Which format is this document? The content type where it is specific, else the content itself.
+import { DocumentError, OrderFormat } from "./errors";
+import { head } from "./formats/text";
+
+const UBL_ORDER_NS = "urn:oasis:names:specification:ubl:schema:xsd:Order-2";
+
+const CONTENT_TYPES: Record<string, OrderFormat | "xml"> = {
+  "application/edifact": "edifact",
+  "application/x-edifact": "edifact",
+  "text/csv": "csv",
+  "application/csv": "csv",
+  "application/json": "json",
+  "text/json": "json",
+  "application/xml": "xml",
+  "text/xml": "xml",
+};
+
+function rootElement(text: string): { name: string; tag: string } | undefined {
+  const withoutProlog = text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, "");
+  const match = /<([A-Za-z_][\w.:-]*)([^>]*)>?/.exec(withoutProlog);
+  if (!match) return undefined;
+  return { name: match[1].replace(/^.*:/, ""), tag: match[0] };
+}
+
+function sniffXml(text: string): OrderFormat {
+  const root = rootElement(text);
+  if (!root) throw new DocumentError("unknown-format", "XML document has no root element");
+  if (root.name === "Order" && root.tag.includes(UBL_ORDER_NS)) return "ubl";
+  if (/^ORDERS0[1-5]$/.test(root.name)) return "idoc";
+  if (root.name === "cXML" && /<OrderRequest[\s>]/.test(text)) return "cxml";
+  const ns = /xmlns(?::\w+)?="([^"]+)"/.exec(root.tag);
+  throw new DocumentError(
+    "unknown-format",
+    `XML root <${root.name}>${ns ? ` (${ns[1]})` : ""} is not a supported order document (UBL Order, IDoc ORDERS05, cXML OrderRequest)`,
+  );
+}
+
+function sniff(text: string): OrderFormat {
+  const start = text.trimStart();
+  if (start === "") throw new DocumentError("unknown-format", "document is empty");
+  if (start.startsWith("<")) return sniffXml(start);
+  if (/^(UNA|UNB|UNH)/.test(start)) return "edifact";
+  if (start.startsWith("{")) return "json";
+  const firstLine = start.split(/\r?\n/, 1)[0];
+  if (/^[\w "]+([,;][\w "]+)+$/.test(firstLine)) return "csv";
+  throw new DocumentError("unknown-format", `cannot tell the format: content starts with "${firstLine.slice(0, 40)}"`);
+}
+
+/** Detects the document format; throws DocumentError `unknown-format` when it is none of the supported ones. */
+export function detectFormat(body: Buffer | string, contentType?: string): OrderFormat {
+  const text = head(body);
+  const mediaType = contentType?.split(";")[0].trim().toLowerCase();
+  const declared = mediaType?.endsWith("+xml") ? "xml" : mediaType ? CONTENT_TYPES[mediaType] : undefined;
+  if (declared === "xml") return sniffXml(text.trimStart());
+  return declared ?? sniff(text);
+}

@@ -1,0 +1,38 @@
+import { getBroker, type BrokerConnection, type DeadLetterReason, type DeliveryState, type SettleResult } from "../../connectors/amqp";
+import type { HubMessage } from "./types";
+
+function brokerOf(key: string): BrokerConnection | undefined {
+  return getBroker<BrokerConnection>(key.slice(0, key.indexOf(":")));
+}
+
+/** Acknowledge the delivery a message came from. A message that did not come from AMQP has nothing to settle. */
+export function ackMessage(msg: HubMessage): SettleResult | "none" {
+  if (!msg._delivery) return "none";
+  return brokerOf(msg._delivery)?.ack(msg._delivery) ?? "stale";
+}
+
+export async function deadLetterMessage(msg: HubMessage, reason: DeadLetterReason): Promise<SettleResult | "none"> {
+  if (!msg._delivery) return "none";
+  return (await brokerOf(msg._delivery)?.deadLetter(msg._delivery, reason)) ?? "stale";
+}
+
+/**
+ * Where the message's delivery stands: "live" (unsettled), "settled" (another branch of a fan-out acknowledged it,
+ * the broker will not send it again) or "gone" (its channel closed: the broker sends it again). "none" when the
+ * message did not come from a queue.
+ */
+export function deliveryState(msg: HubMessage): DeliveryState | "none" {
+  if (!msg._delivery) return "none";
+  return brokerOf(msg._delivery)?.deliveries.state(msg._delivery) ?? "gone";
+}
+
+/** "Error: x" → "x": Node-RED puts err.toString() into msg.error.message. */
+export function errorText(msg: HubMessage, fallback: string): string {
+  const text = msg.error?.message ?? fallback;
+  return text.replace(/^[A-Za-z]*Error: /, "");
+}
+
+export function failedNode(msg: HubMessage): string {
+  const src = msg.error?.source;
+  return src?.name || src?.type || "unknown";
+}

@@ -1,0 +1,101 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** One registry for the whole process: connectors, nodes and the runtime all write here; /metrics reads it. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: "orderhub_process_" });
+
+/**
+ * A count kept as a plain number on the hot path and added to its labelled counter whenever the metrics are read:
+ * incrementing a prom-client child for every node and every message is a measurable share of the event loop.
+ */
+export class DeferredCount {
+  n = 0;
+  constructor(private readonly child: { inc(value: number): void }) {}
+  flush(): void {
+    if (this.n === 0) return;
+    this.child.inc(this.n);
+    this.n = 0;
+  }
+}
+
+const deferredCounts = new Set<DeferredCount>();
+
+export function deferredCount(child: { inc(value: number): void }): DeferredCount {
+  const count = new DeferredCount(child);
+  deferredCounts.add(count);
+  return count;
+}
+
+/** Add every deferred count to its counter; `forget` also drops them (after a redeploy replaced the nodes). */
+export function flushDeferredCounts(forget = false): void {
+  for (const count of deferredCounts) count.flush();
+  if (forget) deferredCounts.clear();
+}
+
+export const messagesTotal = new Counter({
+  name: "orderhub_messages_total",
+  help: "Messages handled by a node, by flow (tab label), node (name or type) and outcome (ok | error).",
+  labelNames: ["flow", "node", "outcome"] as const,
+  registers: [registry],
+  collect: () => flushDeferredCounts(),
+});
+
+export const messageDuration = new Histogram({
+  name: "orderhub_message_duration_seconds",
+  help: "Time from taking a message off a queue until it was settled (acked or dead-lettered).",
+  labelNames: ["queue", "outcome"] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const deadLettersTotal = new Counter({
+  name: "orderhub_dead_letters_total",
+  help: "Messages sent to the dead-letter queue, by source queue and the node that failed.",
+  labelNames: ["queue", "node"] as const,
+  registers: [registry],
+});
+
+export const brokerConnected = new Gauge({
+  name: "orderhub_broker_connected",
+  help: "1 while the named amqp-broker has an open connection, else 0.",
+  labelNames: ["broker"] as const,
+  registers: [registry],
+});
+
+export const brokerReconnectsTotal = new Counter({
+  name: "orderhub_broker_reconnects_total",
+  help: "Connections re-established after a loss, by broker.",
+  labelNames: ["broker"] as const,
+  registers: [registry],
+});
+
+export const publishedTotal = new Counter({
+  name: "orderhub_published_total",
+  help: "Messages published and confirmed by the broker, by exchange and routing key.",
+  labelNames: ["exchange", "routing_key"] as const,
+  registers: [registry],
+});
+
+export const duplicatesTotal = new Counter({
+  name: "orderhub_duplicates_total",
+  help: "Messages recognised as duplicates of an already handled business key, by scope.",
+  labelNames: ["scope"] as const,
+  registers: [registry],
+});
+
+/**
+ * A labelled child of a metric, cached by its label values: building and hashing a label object on every message is a
+ * measurable cost on the hot path. Label sets are few (queues, routing keys), so the cache stays small.
+ */
+export function childOf<C>(metric: { labels(labels: Record<string, string>): C }, names: readonly string[]): (...values: string[]) => C {
+  const cache = new Map<string, C>();
+  return (...values) => {
+    const key = values.join("\u0000");
+    let child = cache.get(key);
+    if (!child) {
+      child = metric.labels(Object.fromEntries(names.map((n, i) => [n, values[i]])));
+      cache.set(key, child);
+    }
+    return child;
+  };
+}

@@ -1,0 +1,29 @@
+import type { Router } from "express";
+import express from "express";
+import type { HubStore } from "../../store/types";
+import type { HubConfig } from "../config";
+import { packageInfo } from "../paths";
+import { ordersRouter } from "./orders";
+import type { BrokerConnection } from "../../connectors/amqp";
+
+/**
+ * OrderHub's own REST routes, mounted at /api in front of Node-RED's `http in` routes (so ours win on a clash).
+ * A path this router does not answer falls through to the flows. Add a resource as `runtime/api/<resource>.ts`
+ * exporting a function that takes ApiDeps and returns a Router, and `use` it below.
+ */
+export interface ApiDeps {
+  config: HubConfig;
+  store(): HubStore;
+  /** The connection the API publishes on (its own, not a flow's). */
+  broker: BrokerConnection;
+}
+
+export function apiRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+  const version = packageInfo();
+  router.get("/version", (_req, res) => {
+    res.json(version);
+  });
+  router.use(ordersRouter(deps.broker));
+  return router;
+}

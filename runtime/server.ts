@@ -1,0 +1,131 @@
+import express from "express";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { BrokerConnection } from "../connectors/amqp";
+import { logger } from "../observability/logger";
+import { ADMIN_ROOT, NODE_ROOT, buildSettings } from "../settings";
+import { closeHubStore, getHubStore } from "../store";
+import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
+import { apiRouter } from "./api";
+import type { HubConfig } from "./config";
+import { opsRouter } from "./health";
+import { RED } from "./node-red";
+import { loadFlowFiles } from "./flow-storage";
+import { trackFlows } from "./flow-tracker";
+import { nodeSetCollision } from "./paths";
+
+export interface Hub {
+  server: Server;
+  port: number;
+  /** Stop consuming (Node-RED closes every node), close HTTP, close the store. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Open connections get this long to finish after the flows stopped before they are cut. */
+const HTTP_GRACE_MS = 3000;
+
+/**
+ * Boot the hub: Express + HTTP server + the embedded Node-RED runtime. Routes, in order: /health, /metrics, the editor
+ * and admin API at /admin, OrderHub's REST API at /api, then Node-RED's `http in` routes at /api.
+ * One hub per process (Node-RED cannot be initialised twice).
+ */
+export async function startHub(config: HubConfig): Promise<Hub> {
+  await loadFlowFiles(config.flowsDir);
+  warnIfNodesCollide();
+  const app = express();
+  app.disable("x-powered-by");
+  const server = createServer(app);
+  const sockets = trackSockets(server);
+  RED.init(server, buildSettings(config));
+  const flows = trackFlows(RED);
+
+  app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore }));
+  app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
+  if (!config.adminPassword) {
+    app.use(ADMIN_ROOT, loopbackOnly);
+    refuseRemoteAdminUpgrades(server, ADMIN_ROOT);
+  }
+  app.use(ADMIN_ROOT, RED.httpAdmin);
+  const apiBroker = new BrokerConnection({ id: "orderhub-api", name: "api", url: config.amqpUrl, publishTimeoutMs: 5000 });
+  apiBroker.register(server);
+  app.use(NODE_ROOT, apiRouter({ config, store: getHubStore, broker: apiBroker }));
+  app.use(NODE_ROOT, RED.httpNode);
+
+  try {
+    await RED.start();
+    const port = await listen(server, config.port);
+    logStarted(port);
+    return { server, port, stop: once(() => stopHub(server, sockets, flows.detach, apiBroker)) };
+  } catch (err) {
+    await RED.stop().catch(() => undefined);
+    await apiBroker.stop();
+    flows.detach();
+    throw err;
+  }
+}
+
+async function stopHub(server: Server, sockets: Set<Socket>, detach: () => void, apiBroker: BrokerConnection): Promise<void> {
+  logger.info("stopping: flows first (nodes close and hand back in-flight messages), then HTTP, then the store");
+  try {
+    await RED.stop();
+  } finally {
+    detach();
+    await closeServer(server, sockets);
+    await apiBroker.stop();
+    await closeHubStore();
+  }
+  logger.info("stopped");
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const hint = err.code === "EADDRINUSE" ? `port ${port} is in use; set PORT to a free port` : err.message;
+      reject(new Error(`cannot listen on port ${port}: ${hint}`));
+    };
+    server.once("error", onError);
+    server.listen(port, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function warnIfNodesCollide(): void {
+  const problem = nodeSetCollision();
+  if (problem) logger.warn(problem);
+}
+
+function logStarted(port: number): void {
+  const base = `http://127.0.0.1:${port}`;
+  logger.info(
+    { port, editor: `${base}${ADMIN_ROOT}`, health: `${base}/health`, metrics: `${base}/metrics` },
+    `OrderHub started: editor ${base}${ADMIN_ROOT} · health ${base}/health · metrics ${base}/metrics`,
+  );
+}
+
+/** Every socket, upgraded ones (the editor's websocket) included: `server.close()` alone would wait for them. */
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => sockets.forEach((s) => s.destroy()), HTTP_GRACE_MS);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}

@@ -1,0 +1,196 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { configure, migrate } from "./sqlite-schema";
+import type { ClaimResult, HubStore, IdempotencyRecord } from "./types";
+
+interface Row {
+  scope: string;
+  key: string;
+  message_id: string;
+  status: "pending" | "done";
+  payload: string;
+  created_at: number;
+  done_at: number | null;
+}
+
+function toRecord(row: Row): IdempotencyRecord {
+  return {
+    scope: row.scope,
+    key: row.key,
+    messageId: row.message_id,
+    status: row.status,
+    payload: row.payload,
+    createdAt: row.created_at,
+    doneAt: row.done_at,
+  };
+}
+
+/** Operations per batch at most; the rest of a burst follows in the next batch. */
+const MAX_BATCH = 16;
+
+/** Operation codes; the writer thread (sqlite-writer.cjs) reads the same numbers. */
+const CLAIM = 0;
+const DONE = 1;
+const PURGE = 2;
+
+/**
+ * A batch in columns: plain arrays of strings and numbers cross to the writer thread far cheaper than an array of
+ * objects (structured clone walks every property of every object).
+ */
+interface Columns {
+  code: number[];
+  scope: string[];
+  key: string[];
+  messageId: string[];
+  payload: string[];
+  time: number[];
+}
+
+const emptyColumns = (): Columns => ({ code: [], scope: [], key: [], messageId: [], payload: [], time: [] });
+
+interface Caller {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+interface Batch {
+  callers: Caller[];
+  answered: Promise<void>;
+  settle(): void;
+}
+
+interface Answer {
+  id: number;
+  /** Per operation: null, a row, a count, or { error }. */
+  results: unknown[];
+}
+
+const isError = (v: unknown): v is { error: string } => typeof v === "object" && v !== null && "error" in v;
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Writes go to a writer thread (sqlite-writer.cjs) that owns the
+ * write connection: the writes issued in one turn of the event loop travel together and are committed in one
+ * transaction (group commit). Each promise settles only after that commit, so a caller gets the durability of a
+ * transaction per write, while SQLite's work runs beside the event loop that moves the messages.
+ * synchronous=NORMAL survives a killed process; only a power cut can take the last commits, which redelivery repairs.
+ */
+export class SqliteStore implements HubStore {
+  readonly kind = "sqlite" as const;
+  /** Main-thread connection: migrations at open (a bad file fails at once, here) and the health check. */
+  private readonly db: Database.Database;
+  private readonly writer: Worker;
+  private queued: Columns = emptyColumns();
+  private callers: Caller[] = [];
+  private readonly inFlight = new Map<number, Batch>();
+  private batchId = 0;
+  private flushing: NodeJS.Immediate | undefined;
+  private failure: Error | undefined;
+
+  constructor(readonly file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    configure(this.db);
+    migrate(this.db);
+    this.writer = new Worker(join(__dirname, "sqlite-writer.cjs"), { workerData: { file } });
+    this.writer.unref();
+    this.writer.on("message", (answer: Answer) => this.answered(answer));
+    this.writer.on("error", (err) => this.fail(new Error(`the store's writer thread failed: ${err.message}`)));
+    this.writer.on("exit", () => this.fail(new Error("the store is closed")));
+  }
+
+  async claim(scope: string, key: string, messageId: string, payload: string, now: number): Promise<ClaimResult> {
+    const row = (await this.write(CLAIM, scope, key, messageId, payload, now)) as Row | null;
+    if (!row) return { outcome: "new", record: { scope, key, messageId, status: "pending", payload, createdAt: now, doneAt: null } };
+    const record = toRecord(row);
+    return { outcome: record.status, record };
+  }
+
+  async markDone(scope: string, key: string, now: number): Promise<void> {
+    await this.write(DONE, scope, key, "", "", now);
+  }
+
+  async purgeBefore(olderThan: number): Promise<number> {
+    return (await this.write(PURGE, "", "", "", "", olderThan)) as number;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return !this.failure && (this.db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Commits what is queued, waits for every answer, then stops the writer thread. */
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    clearImmediate(this.flushing);
+    this.flush();
+    await Promise.all([...this.inFlight.values()].map((b) => b.answered));
+    if (!this.failure) {
+      const exited = new Promise<void>((r) => this.writer.once("exit", () => r()));
+      this.writer.postMessage({ close: true });
+      await exited;
+    }
+    this.db.close();
+  }
+
+  private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const q = this.queued;
+      q.code.push(code);
+      q.scope.push(scope);
+      q.key.push(key);
+      q.messageId.push(messageId);
+      q.payload.push(payload);
+      q.time.push(time);
+      this.callers.push({ resolve, reject });
+      // A full batch leaves at once, so the writer commits it while this thread goes on with the next messages.
+      if (q.code.length >= MAX_BATCH) {
+        clearImmediate(this.flushing);
+        this.flush();
+      } else {
+        this.flushing ??= setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushing = undefined;
+    if (this.queued.code.length === 0) return;
+    const id = ++this.batchId;
+    let settle!: () => void;
+    const answered = new Promise<void>((r) => (settle = r));
+    this.inFlight.set(id, { callers: this.callers, answered, settle });
+    this.writer.postMessage({ id, ...this.queued });
+    this.queued = emptyColumns();
+    this.callers = [];
+  }
+
+  private answered({ id, results }: Answer): void {
+    const batch = this.inFlight.get(id);
+    if (!batch) return;
+    this.inFlight.delete(id);
+    batch.callers.forEach((c, i) => {
+      const result = results[i];
+      if (isError(result)) c.reject(new Error(`store: ${result.error}`));
+      else c.resolve(result);
+    });
+    batch.settle();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const batch of this.inFlight.values()) {
+      for (const c of batch.callers) c.reject(err);
+      batch.settle();
+    }
+    this.inFlight.clear();
+    for (const c of this.callers) c.reject(err);
+    this.callers = [];
+    this.queued = emptyColumns();
+  }
+}

@@ -1,0 +1,73 @@
+// The store's writer thread: owns the write connection and runs each batch of operations the main thread sends in
+// one transaction (group commit), so SQLite's work happens beside the event loop that moves the messages.
+// Plain JavaScript so the same file runs from the sources (tests) and from dist/ (the build copies it).
+"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require("better-sqlite3");
+
+const db = new Database(workerData.file);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+db.pragma("busy_timeout = 5000");
+
+const insert = db.prepare(
+  `INSERT INTO idempotency_keys (scope, key, message_id, status, payload, created_at)
+   VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+);
+const select = db.prepare(`SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?`);
+// Once the effect is confirmed the outbox copy has served its purpose: dropping it keeps the file small.
+const done = db.prepare(
+  `UPDATE idempotency_keys SET status = 'done', done_at = ?, payload = '' WHERE scope = ? AND key = ? AND status = 'pending'`,
+);
+const purge = db.prepare(`DELETE FROM idempotency_keys WHERE created_at < ?`);
+
+/** Operation codes, as the main thread sends them (columns: code, scope, key, message id, payload, time). */
+const CLAIM = 0;
+const DONE = 1;
+const PURGE = 2;
+
+function apply(batch, i) {
+  switch (batch.code[i]) {
+    case CLAIM:
+      // null when inserted now, else the stored row as it is
+      return insert.run(batch.scope[i], batch.key[i], batch.messageId[i], batch.payload[i], batch.time[i]).changes === 1
+        ? null
+        : select.get(batch.scope[i], batch.key[i]);
+    case DONE:
+      done.run(batch.time[i], batch.scope[i], batch.key[i]);
+      return null;
+    case PURGE:
+      return purge.run(batch.time[i]).changes;
+    default:
+      throw new Error(`unknown store operation ${batch.code[i]}`);
+  }
+}
+
+/** One transaction per batch; an operation that fails answers with { error } and the others still commit. */
+const runBatch = db.transaction((batch) => {
+  const results = new Array(batch.code.length);
+  for (let i = 0; i < batch.code.length; i++) {
+    try {
+      results[i] = apply(batch, i);
+    } catch (err) {
+      results[i] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return results;
+});
+
+parentPort.on("message", (message) => {
+  if (message.close) {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  let results;
+  try {
+    results = runBatch(message);
+  } catch (err) {
+    const error = `the commit failed: ${err instanceof Error ? err.message : String(err)}`;
+    results = message.code.map(() => ({ error }));
+  }
+  parentPort.postMessage({ id: message.id, results });
+});

@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(__dirname, "../..");
+const CLI = path.join(ROOT, "dist/cli/main.js");
+const PUBLIC = path.resolve(ROOT, "../shared/fixtures/public");
+const OWN = path.join(ROOT, "tests/fixtures/orders");
+
+function orderhub(args: string[], input?: string) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8" });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(() => {
+  // `npm test` builds first; build here too when the tests are run on their own.
+  if (!existsSync(CLI) || !existsSync(path.join(ROOT, "dist/mappings/ubl-order.jsonata"))) {
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+  }
+}, 180_000);
+
+describe("orderhub normalize", () => {
+  it.each([
+    [path.join(PUBLIC, "ubl-2.1/UBL-Order-2.1-Example.xml"), "34", 2],
+    [path.join(PUBLIC, "sap-in260/orders-inbound.edifact-d96a.edi"), "10040", 10],
+    [path.join(PUBLIC, "sap-in260/orders-inbound.idoc-orders05.xml"), "10040", 10],
+    [path.join(OWN, "cxml-orderrequest.xml"), "PO-2024-0815", 3],
+    [path.join(OWN, "csv-order.csv"), "CSV-2024-0042", 3],
+  ])("prints the canonical order of %s as JSON and exits 0", (file, orderNumber, lines) => {
+    const { status, stdout, stderr } = orderhub(["normalize", file]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const order = JSON.parse(stdout) as { orderNumber: string; lines: unknown[] };
+    expect(order.orderNumber).toBe(orderNumber);
+    expect(order.lines).toHaveLength(lines);
+    expect(stdout).toContain('\n  "orderNumber"'); // pretty-printed
+  });
+
+  it("reads standard input when the file is -", () => {
+    const csv = "orderNumber,issueDate,currency,buyerId,lineNumber,sku,quantity,unitPrice\nS-1,2024-01-02,EUR,C-1,1,K-1,3,2.50\n";
+    const { status, stdout } = orderhub(["normalize", "-", "--source-system", "shop"], csv);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ orderNumber: "S-1", source: { system: "shop", format: "csv" }, totals: { payable: 7.5 } });
+  });
+
+  it("exits 2 with one clear line on stderr for bad input", () => {
+    const file = path.join(OWN, "bad/csv-quantity-fifteen.csv");
+    const { status, stdout, stderr } = orderhub(["normalize", file]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`orderhub normalize: ${file}: line 20: quantity "fifteen" is not a number\n`);
+  });
+
+  it.each([
+    ["bad/billion-laughs.xml", "entity declarations are refused"],
+    ["bad/edifact-truncated.edi", "the interchange is truncated"],
+    ["bad/unknown-format.txt", "cannot tell the format"],
+  ])("exits 2 without a stack trace for %s", (name, words) => {
+    const { status, stderr } = orderhub(["normalize", path.join(OWN, name)]);
+    expect(status).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain(words);
+    expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it("exits 2 with a clear line for a missing file", () => {
+    const { status, stderr } = orderhub(["normalize", "no-such-order.xml"]);
+    expect(status).toBe(2);
+    expect(stderr).toBe("orderhub normalize: no-such-order.xml: no such file\n");
+  });
+
+  it("honours --format", () => {
+    const { status, stderr } = orderhub(["normalize", path.join(OWN, "csv-order.csv"), "--format", "edifact"]);
+    expect(status).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

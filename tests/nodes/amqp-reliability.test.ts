@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SqliteStore, setHubStore } from "../../store";
+import { TestClient, json } from "../support/amqp";
+import { helper, loadFlow, shippedFlows } from "../support/node-red";
+import { canonicalOrder } from "../support/orders";
+import { closeConnections, createVhost, type TestVhost } from "../support/rabbit";
+
+const INBOUND = "orderhub.orders.inbound";
+let vhost: TestVhost;
+let dir: string;
+let client: TestClient;
+
+beforeAll(async () => {
+  vhost = createVhost("orderhub-reliability");
+  process.env.AMQP_URL = vhost.url;
+  // Declare the topology up front, as a running hub would have, so orders can wait on the queue.
+  client = await TestClient.connect(vhost.url);
+  await client.ch.assertExchange("orderhub.dlx", "topic", { durable: true });
+  await client.ch.assertQueue("orderhub.dlq", { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await client.ch.bindQueue("orderhub.dlq", "orderhub.dlx", "#");
+  await client.ch.assertQueue(INBOUND, {
+    durable: true,
+    arguments: { "x-queue-type": "quorum", "x-dead-letter-exchange": "orderhub.dlx", "x-delivery-limit": 20 },
+  });
+});
+
+afterAll(async () => {
+  await client.close();
+  vhost.drop();
+});
+
+afterEach(async () => {
+  await helper.unload();
+  setHubStore(undefined);
+  rmSync(dir, { recursive: true, force: true });
+  await client.ch.purgeQueue("orderhub.dlq");
+});
+
+async function start(flow = shippedFlows("config.json", "order-intake.json")) {
+  dir = mkdtempSync(join(tmpdir(), "orderhub-rel-"));
+  setHubStore(new SqliteStore(join(dir, "orderhub.db")));
+  await loadFlow(flow);
+}
+
+function byOrder(events: Array<{ content: Buffer; properties: { messageId?: string } }>) {
+  const ids = new Map<string, Set<string>>();
+  for (const e of events) {
+    const n = json(e as never).orderNumber as string;
+    ids.set(n, (ids.get(n) ?? new Set()).add(String(e.properties.messageId)));
+  }
+  return ids;
+}
+
+describe("amqp-in waits for the flows", () => {
+  it("takes nothing off a preloaded queue before the flow can handle it: all 300 waiting orders are accepted", async () => {
+    const events = await client.tap("order.accepted");
+    for (let i = 0; i < 300; i++) await client.send(INBOUND, JSON.stringify(canonicalOrder(`PRE-${i}`)), { contentType: "application/json" });
+    await client.confirmed();
+    await start();
+    const got = await client.collect(events, 300);
+    expect(byOrder(got).size).toBe(300);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
+  });
+});
+
+describe("the broker connection is closed under load", () => {
+  it("reconnects and goes on: 2,000 orders, every one accepted, each under one message id", async () => {
+    const events = await client.tap("order.accepted");
+    await start();
+    const total = 2000;
+    const sending = (async () => {
+      for (let i = 0; i < total; i++) {
+        await client.send(INBOUND, JSON.stringify(canonicalOrder(`CC-${i}`)), { contentType: "application/json" });
+        if (i % 200 === 0) await client.confirmed();
+      }
+      await client.confirmed();
+    })();
+    const received: Awaited<ReturnType<TestClient["collect"]>> = [];
+    const consumer = await client.conn.createChannel();
+    await consumer.consume(events, (m) => m && received.push(m), { noAck: true });
+    let closed = 0;
+    while (received.length < 400) await new Promise((r) => setTimeout(r, 20));
+    closed += closeConnections(vhost.name, "test: hub connection closed under load", "orderhub");
+    while (received.length < 1200) await new Promise((r) => setTimeout(r, 20));
+    closed += closeConnections(vhost.name, "test: and once more", "orderhub");
+    await sending;
+    const deadline = Date.now() + 30_000;
+    while (byOrder(received).size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.close();
+    const ids = byOrder(received);
+    expect(closed).toBeGreaterThanOrEqual(2);
+    expect(ids.size).toBe(total);
+    for (const [order, messageIds] of ids) expect(messageIds.size, `order ${order}`).toBe(1);
+    expect(await client.depth(INBOUND)).toBe(0);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
+  });
+});
+
+describe("a message nobody settles", () => {
+  it("is dead-lettered at the broker's settle deadline with a reason that names the consumer", async () => {
+    const flow = [
+      { id: "b1", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 1, declareTopology: true },
+      { id: "t1", type: "tab", label: "leaky" },
+      { id: "in1", type: "amqp-in", z: "t1", name: "leaky consumer", broker: "b1", queue: "orderhub.test.leaky", prefetch: 10, output: "buffer", declare: true, wires: [[]] },
+    ];
+    await start(flow);
+    await new Promise((r) => setTimeout(r, 500));
+    await client.send("orderhub.test.leaky", "nobody settles me", { messageId: "leak-1" });
+    const [dead] = await client.collect("orderhub.dlq", 1, 6000);
+    expect(dead?.content.toString()).toBe("nobody settles me");
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/not settled within 1 s/);
+    expect(dead.properties.headers?.["x-orderhub-node"]).toBe("leaky consumer");
+    expect(dead.properties.messageId).toBe("leak-1");
+  });
+});
+
+describe("a publish the broker refuses", () => {
+  it("dead-letters the message with the broker's reason; the publisher recovers for the next message", async () => {
+    const flow = [
+      { id: "b2", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 30, declareTopology: true },
+      { id: "t2", type: "tab", label: "routing" },
+      { id: "in2", type: "amqp-in", z: "t2", name: "in", broker: "b2", queue: "orderhub.test.routing", prefetch: 10, output: "auto", declare: true, wires: [["out2"]] },
+      { id: "out2", type: "amqp-out", z: "t2", name: "to msg.payload.exchange", broker: "b2", exchange: "orderhub.no-such-exchange", routingKey: "x", settle: true, wires: [[]] },
+      { id: "c2", type: "catch", z: "t2", name: "", scope: ["out2"], uncaught: false, wires: [["dl2"]] },
+      { id: "dl2", type: "dead-letter", z: "t2", name: "dead-letter", broker: "b2", reason: "", wires: [[]] },
+    ];
+    await start(flow);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const n of [1, 2]) await client.send("orderhub.test.routing", JSON.stringify({ n }), { contentType: "application/json", messageId: `r-${n}` });
+    const dead = await client.collect("orderhub.dlq", 2, 6000);
+    expect(dead.map((d) => d.properties.messageId).sort()).toEqual(["r-1", "r-2"]);
+    expect(String(dead[0].properties.headers?.["x-orderhub-error"])).toMatch(/NOT_FOUND.*no-such-exchange/);
+    expect(dead[0].properties.headers?.["x-orderhub-node"]).toBe("to msg.payload.exchange");
+    expect(await client.depth("orderhub.test.routing")).toBe(0);
+  });
+
+  it("keeps a failing branch of a fan-out even when the other branch already acknowledged the original", async () => {
+    const events = await client.tap("routed.#");
+    const flow = [
+      { id: "b4", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 30, declareTopology: true },
+      { id: "t4", type: "tab", label: "fan-out" },
+      { id: "in4", type: "amqp-in", z: "t4", name: "in", broker: "b4", queue: "orderhub.test.fanout", prefetch: 10, output: "auto", declare: true, wires: [["ok4", "bad4"]] },
+      { id: "ok4", type: "amqp-out", z: "t4", name: "good branch", broker: "b4", exchange: "orderhub.events", routingKey: "routed.ok", settle: true, wires: [[]] },
+      { id: "bad4", type: "amqp-out", z: "t4", name: "failing branch", broker: "b4", exchange: "orderhub.no-such-exchange", routingKey: "x", settle: true, wires: [[]] },
+      { id: "c4", type: "catch", z: "t4", name: "", scope: ["bad4"], uncaught: false, wires: [["dl4"]] },
+      { id: "dl4", type: "dead-letter", z: "t4", name: "dead-letter", broker: "b4", reason: "", wires: [[]] },
+    ];
+    await start(flow);
+    await new Promise((r) => setTimeout(r, 500));
+    await client.send("orderhub.test.fanout", JSON.stringify({ n: 3 }), { contentType: "application/json", messageId: "f-1" });
+    const [routed] = await client.collect(events, 1, 6000);
+    expect(routed?.fields.routingKey).toBe("routed.ok");
+    const [dead] = await client.collect("orderhub.dlq", 1, 6000);
+    expect(JSON.parse(dead.content.toString())).toEqual({ n: 3 });
+    expect(dead.properties.headers?.["x-orderhub-node"]).toBe("failing branch");
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/no-such-exchange/);
+  });
+});

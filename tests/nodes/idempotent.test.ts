@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { completeOutbox, deriveMessageId } from "../../nodes/shared/outbox";
+import { SqliteStore, setHubStore } from "../../store";
+import nodeRedUtil from "@node-red/util";
+import { helper, loadFlow } from "../support/node-red";
+
+let dir: string;
+let store: SqliteStore;
+
+const flow = [
+  { id: "t", type: "tab", label: "idempotency" },
+  { id: "idem", type: "idempotent", z: "t", scope: "order.accepted", keyProperties: "payload.orderNumber,payload.revision", retentionDays: 30, wires: [["first"], ["dup"]] },
+  { id: "first", type: "helper", z: "t" },
+  { id: "dup", type: "helper", z: "t" },
+];
+
+interface Out {
+  payload: { orderNumber: string; revision: number; note?: string };
+  messageId: string;
+  businessKey: string;
+  duplicateOf?: string;
+  _outbox?: { scope: string; key: string };
+}
+
+/** Send one message and say which output it left on. */
+function send(payload: Record<string, unknown>): Promise<{ port: "first" | "dup" | "error"; msg: Out }> {
+  return new Promise((resolve) => {
+    const idem = helper.getNode("idem");
+    const listeners: Array<[{ removeListener: (e: string, f: never) => void }, string, (x: never) => void]> = [];
+    const settle = (port: "first" | "dup" | "error", msg: Out) => {
+      for (const [node, event, fn] of listeners) node.removeListener(event, fn as never);
+      resolve({ port, msg });
+    };
+    const listen = (node: { on: (e: string, f: never) => void; removeListener: (e: string, f: never) => void }, event: string, fn: (x: never) => void) => {
+      node.on(event, fn as never);
+      listeners.push([node, event, fn]);
+    };
+    const mine = (m: Out) => m.payload === payload || (m.payload as unknown as { orderNumber: string })?.orderNumber === payload.orderNumber;
+    listen(helper.getNode("first"), "input", (msg: Out) => mine(msg) && settle("first", msg));
+    listen(helper.getNode("dup"), "input", (msg: Out) => mine(msg) && settle("dup", msg));
+    listen(idem, "call:error", (call: { args: [Error, Out] }) => settle("error", { ...call.args[1], error: call.args[0] } as never));
+    idem.receive({ payload });
+  });
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "orderhub-idem-"));
+  store = new SqliteStore(join(dir, "orderhub.db"));
+  setHubStore(store);
+  await loadFlow(flow);
+});
+
+afterEach(async () => {
+  await helper.unload();
+  setHubStore(undefined);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("idempotent node", () => {
+  it("lets the first order through with a message id derived from scope and key", async () => {
+    const { port, msg } = await send({ orderNumber: "4711", revision: 0 });
+    expect(port).toBe("first");
+    expect(msg.messageId).toBe(deriveMessageId("order.accepted", "4711/0"));
+    expect(msg.businessKey).toBe("4711/0");
+    expect(msg._outbox).toEqual({ scope: "order.accepted", key: "4711/0" });
+  });
+
+  it("re-sends the stored payload under the same id when the first send was never confirmed (crash in between)", async () => {
+    // What a process killed between the store write and the publish confirm leaves behind:
+    const id = deriveMessageId("order.accepted", "4712/0");
+    await store.claim("order.accepted", "4712/0", id, JSON.stringify({ orderNumber: "4712", revision: 0, note: "as first produced" }), Date.now());
+    const { port, msg } = await send({ orderNumber: "4712", revision: 0, note: "produced again" });
+    expect(port).toBe("first");
+    expect(msg.payload.note).toBe("as first produced");
+    expect(msg.messageId).toBe(id);
+  });
+
+  it("sends a confirmed order's repeat to the duplicate output", async () => {
+    const first = await send({ orderNumber: "4713", revision: 0 });
+    await completeOutbox({ scope: "order.accepted", key: "4713/0" });
+    const { port, msg } = await send({ orderNumber: "4713", revision: 0 });
+    expect(port).toBe("dup");
+    expect(msg.duplicateOf).toBe(first.msg.messageId);
+  });
+
+  it("treats a new revision of the same order as a new order", async () => {
+    await send({ orderNumber: "4714", revision: 0 });
+    await completeOutbox({ scope: "order.accepted", key: "4714/0" });
+    const { port, msg } = await send({ orderNumber: "4714", revision: 1 });
+    expect(port).toBe("first");
+    expect(msg.messageId).not.toBe(deriveMessageId("order.accepted", "4714/0"));
+  });
+
+  it("fails with the missing property named when the business key is incomplete", async () => {
+    const { port, msg } = await send({ orderNumber: "4711" });
+    expect(port).toBe("error");
+    expect(String((msg as unknown as { error: Error }).error)).toMatch(/needs msg.payload.revision, which is missing/);
+  });
+
+  it("holds a quick duplicate until the original is confirmed, then calls it a duplicate", async () => {
+    const first = await send({ orderNumber: "4715", revision: 0 });
+    const second = send({ orderNumber: "4715", revision: 0 });
+    await new Promise((r) => setTimeout(r, 100));
+    await completeOutbox({ scope: "order.accepted", key: "4715/0" });
+    const { port, msg } = await second;
+    expect(port).toBe("dup");
+    expect(msg.duplicateOf).toBe(first.msg.messageId);
+  });
+
+  it("a revision 0 counts as present (zero is a value, not a gap)", async () => {
+    const { port } = await send({ orderNumber: "0", revision: 0 });
+    expect(port).toBe("first");
+  });
+});
+
+describe("business keys from message properties", () => {
+  // Node-RED's own property-path parser, as the runtime hands it to the node.
+  const RED = { util: nodeRedUtil.util };
+  it.each([
+    ["payload.orderNumber,payload.revision", { payload: { orderNumber: "4711", revision: 2 } }, "4711/2"],
+    ["msg.payload.invoiceNumber", { payload: { invoiceNumber: "RE-1" } }, "RE-1"],
+    ["payload.lines[0].sku, payload.orderNumber", { payload: { orderNumber: "9", lines: [{ sku: "GH-1" }] } }, "GH-1/9"],
+    ["payload.revision", { payload: { revision: 0 } }, "0"],
+  ])("%s of %j is %s", async (list, msg, key) => {
+    const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
+    expect(businessKey(msg as never, keyProperties(RED as never, list))).toBe(key);
+  });
+  it("names the missing property", async () => {
+    const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
+    expect(() => businessKey({ payload: {} } as never, keyProperties(RED as never, "payload.lines[0].sku"))).toThrow("idempotent: the business key needs msg.payload.lines[0].sku, which is missing");
+  });
+});

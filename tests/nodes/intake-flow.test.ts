@@ -1,0 +1,124 @@
+import { readFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SqliteStore, setHubStore } from "../../store";
+import { createVhost, type TestVhost } from "../support/rabbit";
+import { TestClient, json } from "../support/amqp";
+import { helper, loadFlow, shippedFlows } from "../support/node-red";
+import { canonicalOrder, invalidOrder } from "../support/orders";
+
+const INBOUND = "orderhub.orders.inbound";
+const fixture = (p: string) => readFileSync(join(__dirname, "../../../shared/fixtures/public", p));
+
+let vhost: TestVhost;
+let dir: string;
+let client: TestClient;
+
+beforeAll(async () => {
+  vhost = createVhost("orderhub-intake");
+  process.env.AMQP_URL = vhost.url;
+});
+
+afterAll(() => vhost.drop());
+
+async function startFlow(): Promise<string> {
+  dir = mkdtempSync(join(tmpdir(), "orderhub-intake-"));
+  setHubStore(new SqliteStore(join(dir, "orderhub.db")));
+  await loadFlow(shippedFlows("config.json", "order-intake.json"));
+  client = await TestClient.connect(vhost.url);
+  // The broker node declares the topology on connect; the tap waits for the exchange to exist.
+  for (let i = 0; i < 50; i++) {
+    try {
+      await client.depth(INBOUND);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return client.tap("order.*");
+}
+
+afterEach(async () => {
+  await helper.unload();
+  await client?.close();
+  setHubStore(undefined);
+  rmSync(dir, { recursive: true, force: true });
+  await new Promise((r) => setTimeout(r, 200));
+  const cleanup = await TestClient.connect(vhost.url);
+  cleanup.ch.on("error", () => undefined);
+  await cleanup.ch.purgeQueue("orderhub.dlq").catch(() => undefined);
+  await cleanup.close();
+});
+
+describe("order intake flow", () => {
+  it("turns the OASIS UBL example order into one order.accepted event", async () => {
+    const events = await startFlow();
+    await client.send(INBOUND, fixture("ubl-2.1/UBL-Order-2.1-Example.xml"), { contentType: "application/xml", messageId: "ubl-1" });
+    const [event] = await client.collect(events, 1);
+    expect(event.fields.routingKey).toBe("order.accepted");
+    const order = json(event);
+    expect(order.orderNumber).toBe("34");
+    expect(order.source.format).toBe("ubl");
+    expect(event.properties.correlationId).toBe("ubl-1");
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
+  it("rejects an unreadable document: order.rejected with the reason, original kept in the DLQ", async () => {
+    const events = await startFlow();
+    const body = "orderNumber,revision,issueDate,currency,buyerId,buyerName,lineNumber,sku,quantity\nX1,0,2026-11-20,EUR,C1,Buyer,1,A,fifteen\n";
+    await client.send(INBOUND, body, { contentType: "text/csv", messageId: "csv-bad" });
+    const [event] = await client.collect(events, 1);
+    expect(event.fields.routingKey).toBe("order.rejected");
+    expect(json(event).reason).toMatch(/line 2: quantity "fifteen" is not a number/);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    expect(dead.content.toString()).toBe(body);
+    expect(dead.properties.headers?.["x-orderhub-error"]).toMatch(/quantity "fifteen"/);
+    expect(dead.properties.headers?.["x-orderhub-node"]).toBe("normalize");
+    expect(dead.properties.headers?.["x-orderhub-queue"]).toBe(INBOUND);
+    expect(dead.properties.messageId).toBe("csv-bad");
+  });
+
+  it("accepts 1,000 orders with 50 invalid and 50 duplicates as exactly 900 events, 50 dead letters, none lost", async () => {
+    const events = await startFlow();
+    // 900 good orders, an invalid one after every 18th, then 50 repeats of orders already sent.
+    const bodies: string[] = [];
+    for (let i = 0; i < 900; i++) {
+      bodies.push(JSON.stringify(canonicalOrder(`SO-${i}`)));
+      if (i % 18 === 17) bodies.push(invalidOrder(bodies.length));
+    }
+    for (let d = 0; d < 50; d++) bodies.push(JSON.stringify(canonicalOrder(`SO-${d * 7}`)));
+    for (const [i, body] of bodies.entries()) await client.send(INBOUND, body, { contentType: "application/json", messageId: `m-${i}` });
+    const sent = bodies.length;
+    await client.confirmed();
+    expect(sent).toBe(1000);
+
+    const got = await client.collect(events, 950, 8000);
+    const accepted = got.filter((m) => m.fields.routingKey === "order.accepted");
+    const rejected = got.filter((m) => m.fields.routingKey === "order.rejected");
+    expect(new Set(accepted.map((m) => json(m).orderNumber)).size).toBe(900);
+    expect(accepted).toHaveLength(900);
+    expect(rejected).toHaveLength(50);
+    const dead = await client.collect("orderhub.dlq", 50);
+    expect(dead).toHaveLength(50);
+    for (const d of dead) expect(String(d.properties.headers?.["x-orderhub-error"])).not.toBe("");
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+});
+
+describe("when the store fails", () => {
+  it("dead-letters the order with the store's reason instead of losing or accepting it", async () => {
+    const events = await startFlow();
+    const broken = new SqliteStore(join(dir, "broken.db"));
+    await broken.close();
+    setHubStore(broken);
+    await client.send(INBOUND, JSON.stringify(canonicalOrder("STORE-1")), { contentType: "application/json", messageId: "store-1" });
+    const [dead] = await client.collect("orderhub.dlq", 1, 6000);
+    expect(dead?.properties.messageId).toBe("store-1");
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/the store is closed/);
+    expect(dead.properties.headers?.["x-orderhub-node"]).toBe("once per order + revision");
+    expect(await client.collect(events, 1, 1000)).toHaveLength(0);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+});

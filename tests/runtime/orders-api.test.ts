@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClient, json } from "../support/amqp";
+import { createVhost, type TestVhost } from "../support/rabbit";
+import { startHubProcess, type HubProcess } from "./support/hub-process";
+
+const ROOT = path.resolve(__dirname, "../..");
+const flow = (f: string) => JSON.parse(readFileSync(path.join(ROOT, "flows", f), "utf8")) as unknown[];
+const fixture = (p: string) => readFileSync(path.join(ROOT, "../shared/fixtures/public", p));
+
+let vhost: TestVhost;
+let hub: HubProcess;
+let client: TestClient;
+let events: string;
+
+beforeAll(async () => {
+  vhost = createVhost("orderhub-api");
+  hub = await startHubProcess({
+    env: { AMQP_URL: vhost.url },
+    flows: { "config.json": flow("config.json"), "order-intake.json": flow("order-intake.json") },
+  });
+  client = await TestClient.connect(vhost.url);
+  events = await client.tap("order.*");
+});
+
+afterAll(async () => {
+  await client?.close();
+  await hub?.stop();
+  vhost.drop();
+});
+
+const post = (body: Buffer | string, contentType: string, extra: Record<string, string> = {}) =>
+  fetch(`${hub.url}/api/orders`, { method: "POST", body, headers: { "content-type": contentType, ...extra } });
+
+describe("POST /api/orders", () => {
+  it("queues the SAP IDoc order and answers 202 with its number; the flow accepts it", async () => {
+    const res = await post(fixture("sap-in260/orders-inbound.idoc-orders05.xml"), "application/xml", { "idempotency-key": "idoc-10040" });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ orderNumber: "10040", revision: 0, messageId: "idoc-10040", queue: "orderhub.orders.inbound" });
+    const [event] = await client.collect(events, 1);
+    expect(event.fields.routingKey).toBe("order.accepted");
+    expect(json(event)).toMatchObject({ orderNumber: "10040", currency: "EUR", source: { format: "idoc" } });
+    expect(event.properties.correlationId).toBe("idoc-10040");
+  });
+
+  it("answers 400 with what is wrong and where; nothing is queued", async () => {
+    const csv = "orderNumber,issueDate,currency,buyerId,lineNumber,sku,quantity\nW-1,2026-11-20,EUR,C1,1,A-1,fifteen\n";
+    const res = await post(csv, "text/csv");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'line 2: quantity "fifteen" is not a number', code: "not-a-number", line: 2 });
+    expect(await client.depth("orderhub.orders.inbound")).toBe(0);
+  });
+
+  it("refuses a body over 10 MB with 413", async () => {
+    const res = await post(Buffer.alloc(10 * 1024 * 1024 + 10, 0x41), "text/csv");
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe("too-large");
+  });
+
+  it("answers 400 for an empty body", async () => {
+    const res = await post("", "application/json");
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/empty body/);
+  });
+
+  it("normalizes without queueing at /api/orders/normalize", async () => {
+    const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body: fixture("ubl-2.1/UBL-Order-2.1-Example.xml") });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ orderNumber: "34", currency: "SEK", source: { format: "ubl" } });
+  });
+
+  it("counts the intake in /metrics", async () => {
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(text).toMatch(/orderhub_messages_total\{flow="Order intake",node="normalize",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/orderhub_published_total\{exchange="orderhub.events",routing_key="order.accepted"\} [1-9]/);
+    expect(text).toMatch(/orderhub_broker_connected\{broker="rabbitmq"\} 1/);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SqliteStore } from "../../store";
+
+let dir: string;
+let store: SqliteStore;
+const file = () => join(dir, "orderhub.db");
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "orderhub-store-"));
+  store = new SqliteStore(file());
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("idempotency keys in SQLite", () => {
+  it("answers new, then pending with the first payload, then done once confirmed", async () => {
+    const first = await store.claim("order.accepted", "4711/0", "id-1", '{"v":1}', 1000);
+    expect(first.outcome).toBe("new");
+    const again = await store.claim("order.accepted", "4711/0", "id-2", '{"v":2}', 2000);
+    expect(again).toMatchObject({ outcome: "pending", record: { messageId: "id-1", payload: '{"v":1}', createdAt: 1000 } });
+    await store.markDone("order.accepted", "4711/0", 3000);
+    const dup = await store.claim("order.accepted", "4711/0", "id-3", '{"v":3}', 4000);
+    expect(dup).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 3000, payload: "" } });
+  });
+
+  it("keeps scopes apart: the same key in two scopes is two effects", async () => {
+    expect((await store.claim("order.accepted", "K", "a", "{}", 1)).outcome).toBe("new");
+    expect((await store.claim("invoice.issued", "K", "b", "{}", 1)).outcome).toBe("new");
+  });
+
+  it("commits writes issued together in one go and answers each caller", async () => {
+    const results = await Promise.all(Array.from({ length: 250 }, (_, i) => store.claim("s", `k${i % 200}`, `m${i}`, "{}", i)));
+    expect(results.filter((r) => r.outcome === "new")).toHaveLength(200);
+    expect(results.filter((r) => r.outcome === "pending")).toHaveLength(50);
+  });
+
+  it("survives a reopen: what was committed is there for the next process", async () => {
+    await store.claim("s", "kept", "m1", '{"kept":true}', 5);
+    await store.close();
+    store = new SqliteStore(file());
+    expect(await store.claim("s", "kept", "m2", "{}", 6)).toMatchObject({ outcome: "pending", record: { messageId: "m1" } });
+  });
+
+  it("commits what is still queued when closed", async () => {
+    const claimed = store.claim("s", "late", "m1", "{}", 7);
+    await store.close();
+    await expect(claimed).resolves.toMatchObject({ outcome: "new" });
+    store = new SqliteStore(file());
+    expect((await store.claim("s", "late", "m2", "{}", 8)).outcome).toBe("pending");
+  });
+
+  it("purges keys older than the retention and says how many", async () => {
+    await store.claim("s", "old", "m1", "{}", 100);
+    await store.claim("s", "new", "m2", "{}", 900);
+    expect(await store.purgeBefore(500)).toBe(1);
+    expect((await store.claim("s", "old", "m3", "{}", 1000)).outcome).toBe("new");
+  });
+
+  it("reports healthy, and refuses writes with a clear error once closed", async () => {
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    await expect(store.claim("s", "k", "m", "{}", 1)).rejects.toThrow(/the store is closed/);
+    store = new SqliteStore(file());
+  });
+});

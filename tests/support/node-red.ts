@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import helper from "node-red-node-test-helper";
+import amqpBroker from "../../nodes/amqp-broker/index";
+import amqpIn from "../../nodes/amqp-in/index";
+import amqpOut from "../../nodes/amqp-out/index";
+import deadLetter from "../../nodes/dead-letter/index";
+import idempotent from "../../nodes/idempotent/index";
+import orderNormalize from "../../nodes/order-normalize/index";
+import orderValidate from "../../nodes/order-validate/index";
+import settle from "../../nodes/settle/index";
+
+const root = join(__dirname, "../..");
+const nodeRequire = createRequire(join(root, "package.json"));
+helper.init(nodeRequire.resolve("node-red"));
+
+/** Every OrderHub node, and the core change node (the helper itself brings catch, status and complete). */
+export function hubNodes(): unknown[] {
+  return [
+    nodeRequire(join(root, "node_modules/@node-red/nodes/core/function/15-change.js")),
+    amqpBroker,
+    amqpIn,
+    amqpOut,
+    orderNormalize,
+    orderValidate,
+    idempotent,
+    settle,
+    deadLetter,
+  ];
+}
+
+/** The shipped flow files, merged as the runtime loads them. */
+export function shippedFlows(...files: string[]): Array<Record<string, unknown>> {
+  return files.flatMap((f) => JSON.parse(readFileSync(join(root, "flows", f), "utf8")));
+}
+
+export { helper };
+
+/**
+ * node-red-node-test-helper registers a core node module once per node of that type in the flow, so a flow with two
+ * catch nodes fails with "catch already registered". Wrap the helper's core modules so each registers once per load.
+ */
+const coreModules: Record<string, (red: unknown) => unknown> = { ...helper._nodeModules };
+
+export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unknown[] = hubNodes()): Promise<void> {
+  const registered = new Set<unknown>();
+  for (const [type, fn] of Object.entries(coreModules)) {
+    helper._nodeModules[type] = (red: unknown) => {
+      if (registered.has(fn)) return undefined;
+      registered.add(fn);
+      return fn(red);
+    };
+  }
+  await helper.load(nodes, flow);
+}
