@@ -48,9 +48,10 @@ function sniff(text: string): OrderFormat {
 
 /** Detects the document format; throws DocumentError `unknown-format` when it is none of the supported ones. */
 export function detectFormat(body: Buffer | string, contentType?: string): OrderFormat {
-  const text = head(body);
   const mediaType = contentType?.split(";")[0].trim().toLowerCase();
   const declared = mediaType?.endsWith("+xml") ? "xml" : mediaType ? CONTENT_TYPES[mediaType] : undefined;
-  if (declared === "xml") return sniffXml(text.trimStart());
-  return declared ?? sniff(text);
+  // A specific content type is believed without reading the document; XML only says which kind it is not.
+  if (declared && declared !== "xml") return declared;
+  const text = head(body);
+  return declared === "xml" ? sniffXml(text.trimStart()) : sniff(text);
 }

@@ -28,7 +28,7 @@ function toRecord(row: Row): IdempotencyRecord {
 }
 
 /** Operations per batch at most; the rest of a burst follows in the next batch. */
-const MAX_BATCH = 16;
+const MAX_BATCH = 64;
 
 /** Operation codes; the writer thread (sqlite-writer.cjs) reads the same numbers. */
 const CLAIM = 0;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { getHubStore } from "../../store";
 
 /**
@@ -71,6 +71,6 @@ export function releaseOutbox(outbox: { scope: string; key: string }): void {
 
 /** A stable message id for an outgoing message: the same scope and key always give the same UUID-shaped id. */
 export function deriveMessageId(scope: string, key: string): string {
-  const h = createHash("sha256").update(`${scope}\u0000${key}`).digest("hex");
+  const h = hash("sha256", `${scope}\u0000${key}`, "hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
