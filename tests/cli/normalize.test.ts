@@ -2,11 +2,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OWN, PUBLIC } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/cli/main.js");
-const PUBLIC = path.resolve(ROOT, "../shared/fixtures/public");
-const OWN = path.join(ROOT, "tests/fixtures/orders");
 
 function orderhub(args: string[], input?: string) {
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectFormat, DocumentError } from "../../mappings";
-import { ownFixture, publicFixture } from "./fixtures";
+import { ownFixture, publicFixture } from "../support/fixtures";
 
 describe("detects the format from the content", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { orderKey } from "../../domain/order/canonical-order";
 import { normalizeOrder } from "../../mappings";
-import { ownFixture, publicFixture } from "./fixtures";
+import { ownFixture, publicFixture } from "../support/fixtures";
 
 interface Expected {
   fixture: Buffer;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DocumentError, normalizeOrder, NormalizeOptions, validateCanonicalOrder } from "../../mappings";
-import { ownFixture, publicFixture } from "./fixtures";
+import { ownFixture, publicFixture } from "../support/fixtures";
 
 async function refusal(body: Buffer | string, opts?: NormalizeOptions): Promise<DocumentError> {
   const err = await normalizeOrder(body, opts).then(

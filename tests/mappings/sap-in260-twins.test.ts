@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeOrder } from "../../mappings";
-import { publicFixture } from "./fixtures";
+import { publicFixture } from "../support/fixtures";
 
 // SAP's IN260 exercise ships an EDIFACT D96A ORDERS and the IDoc ORDERS05 it must become: the same order 10040.
 describe("the EDIFACT ORDERS and its IDoc ORDERS05 twin normalize to the same canonical order", async () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,9 +7,10 @@ import { createVhost, type TestVhost } from "../support/rabbit";
 import { TestClient, json } from "../support/amqp";
 import { helper, loadFlow, shippedFlows } from "../support/node-red";
 import { canonicalOrder, invalidOrder } from "../support/orders";
+import { publicFixture } from "../support/fixtures";
 
 const INBOUND = "orderhub.orders.inbound";
-const fixture = (p: string) => readFileSync(join(__dirname, "../../../shared/fixtures/public", p));
+const fixture = publicFixture;
 
 let vhost: TestVhost;
 let dir: string;

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClient, json } from "../support/amqp";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { startHubProcess, type HubProcess } from "./support/hub-process";
+import { publicFixture } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const flow = (f: string) => JSON.parse(readFileSync(path.join(ROOT, "flows", f), "utf8")) as unknown[];
-const fixture = (p: string) => readFileSync(path.join(ROOT, "../shared/fixtures/public", p));
+const fixture = publicFixture;
 
 let vhost: TestVhost;
 let hub: HubProcess;
