@@ -183,12 +183,12 @@ describe("the hub killed with SIGKILL while orders stream in", () => {
     );
   });
 
-  it("killed again within the restart's first second: still nothing lost, no new message id", async () => {
+  it("killed again as soon as the restarted hub takes orders: still nothing lost, no new message id", async () => {
     const { dir, events, sending, atKill: atFirstKill } = await killMidStream("KILL2");
-    // The second hub dies while it starts up: as soon as it has taken its first messages, or at most 1 s after spawn.
+    // The second hub dies while it recovers: as soon as its first event is out (or 8 s after spawn, still starting up).
     const second = launch(dir);
     const spawned = Date.now();
-    await until("the restarted hub taking orders (or 1 s)", () => events.length > atFirstKill || Date.now() - spawned >= 1000, 5000);
+    await until("the restarted hub taking orders (or 8 s)", () => events.length > atFirstKill || Date.now() - spawned >= 8000, 10_000);
     const killedAfter = Date.now() - spawned;
     await kill(second);
     const atSecondKill = events.length;
