@@ -29,6 +29,18 @@ describe("idempotency keys in SQLite", () => {
     expect(dup).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 3000, payload: "" } });
   });
 
+  it("keeps every character of keys and payloads that travel together in one batch, empty ones included", async () => {
+    const cases = [
+      { key: "Müller/0", payload: '{"buyer":"Schmidt Antriebstechnik — Zweigwerk Nürnberg"}' },
+      { key: "東京-4711/1", payload: '{"note":"納期 2026-12-15 😀","emoji":"👷🏽‍♀️"}' },
+      { key: "", payload: "" },
+      { key: "a\u0000b", payload: JSON.stringify({ x: "\ud83d" }) },
+    ];
+    await Promise.all(cases.map((c, i) => store.claim("s", c.key, `m${i}`, c.payload, i)));
+    const again = await Promise.all(cases.map((c) => store.claim("s", c.key, "other", "{}", 99)));
+    expect(again.map((r) => [r.record.key, r.record.payload, r.outcome])).toEqual(cases.map((c) => [c.key, c.payload, "pending"]));
+  });
+
   it("keeps scopes apart: the same key in two scopes is two effects", async () => {
     expect((await store.claim("order.accepted", "K", "a", "{}", 1)).outcome).toBe("new");
     expect((await store.claim("invoice.issued", "K", "b", "{}", 1)).outcome).toBe("new");
