@@ -268,7 +268,8 @@ export class BrokerConnection implements RegisteredBroker {
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
     const deadline = Date.now() + this.opts.publishTimeoutMs;
     for (;;) {
-      const ch = await this.publishChannel();
+      // The open channel without a promise in between: this runs once per message.
+      const ch = this.pub ?? (await this.publishChannel());
       if (this.drained) await this.drained;
       try {
         await new Promise<void>((resolve, reject) => {
