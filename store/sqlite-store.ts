@@ -35,36 +35,24 @@ const CLAIM = 0;
 const DONE = 1;
 const PURGE = 2;
 
-/** A batch being gathered, in columns (an array of objects would cost an allocation per operation). */
-interface Columns {
-  code: number[];
-  scope: string[];
-  key: string[];
-  messageId: string[];
-  payload: string[];
-  time: number[];
-}
-
 /**
- * What crosses to the writer thread: codes and times as they are, and the four strings of each operation joined into
- * one text with their lengths beside it. One long string is copied at memcpy speed; an array of strings is cloned
- * string by string (the structured clone of the batches had been the largest part of the store's cost).
+ * A batch being gathered: the code and time of each operation, and its four strings (scope, key, message id, payload)
+ * one after the other. It crosses to the writer thread with the strings joined into one text and their lengths
+ * beside it: one long string is copied in one go, where an array of strings is cloned string by string.
  */
-function pack(id: number, q: Columns) {
-  const n = q.code.length;
-  const lens = new Int32Array(4 * n);
-  const parts = new Array<string>(4 * n);
-  for (let i = 0; i < n; i++) {
-    parts[4 * i] = q.scope[i];
-    parts[4 * i + 1] = q.key[i];
-    parts[4 * i + 2] = q.messageId[i];
-    parts[4 * i + 3] = q.payload[i];
-  }
-  for (let j = 0; j < parts.length; j++) lens[j] = parts[j].length;
-  return { id, code: q.code, time: q.time, lens, text: parts.join("") };
+interface Batched {
+  code: number[];
+  time: number[];
+  strings: string[];
 }
 
-const emptyColumns = (): Columns => ({ code: [], scope: [], key: [], messageId: [], payload: [], time: [] });
+function pack(id: number, q: Batched) {
+  const lens = new Int32Array(q.strings.length);
+  for (let i = 0; i < q.strings.length; i++) lens[i] = q.strings[i].length;
+  return { id, code: q.code, time: q.time, lens, text: q.strings.join("") };
+}
+
+const emptyBatch = (): Batched => ({ code: [], time: [], strings: [] });
 
 interface Caller {
   resolve(value: unknown): void;
@@ -97,7 +85,7 @@ export class SqliteStore implements HubStore {
   /** Main-thread connection: migrations at open (a bad file fails at once, here) and the health check. */
   private readonly db: Database.Database;
   private readonly writer: Worker;
-  private queued: Columns = emptyColumns();
+  private queued: Batched = emptyBatch();
   private callers: Caller[] = [];
   private readonly inFlight = new Map<number, Batch>();
   private batchId = 0;
@@ -158,11 +146,8 @@ export class SqliteStore implements HubStore {
     return new Promise((resolve, reject) => {
       const q = this.queued;
       q.code.push(code);
-      q.scope.push(scope);
-      q.key.push(key);
-      q.messageId.push(messageId);
-      q.payload.push(payload);
       q.time.push(time);
+      q.strings.push(scope, key, messageId, payload);
       this.callers.push({ resolve, reject });
       // A full batch leaves at once, so the writer commits it while this thread goes on with the next messages.
       if (q.code.length >= MAX_BATCH) {
@@ -182,7 +167,7 @@ export class SqliteStore implements HubStore {
     const answered = new Promise<void>((r) => (settle = r));
     this.inFlight.set(id, { callers: this.callers, answered, settle });
     this.writer.postMessage(pack(id, this.queued));
-    this.queued = emptyColumns();
+    this.queued = emptyBatch();
     this.callers = [];
   }
 
@@ -207,6 +192,6 @@ export class SqliteStore implements HubStore {
     this.inFlight.clear();
     for (const c of this.callers) c.reject(err);
     this.callers = [];
-    this.queued = emptyColumns();
+    this.queued = emptyBatch();
   }
 }
