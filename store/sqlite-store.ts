@@ -143,6 +143,10 @@ export class SqliteStore implements HubStore {
 
   private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
+    // A value that is not text would break the whole batch it travels in: refuse it alone, here.
+    if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string") {
+      return Promise.reject(new Error(`store: scope, key, message id and payload must be text (payload is ${typeof payload})`));
+    }
     return new Promise((resolve, reject) => {
       const q = this.queued;
       q.code.push(code);

@@ -90,7 +90,8 @@ export class IdempotentController {
     const original = redelivered ? undefined : inFlightOriginal(scope, key, IN_FLIGHT_WAIT_MS);
     if (original) await original;
     const messageId = deriveMessageId(scope, key);
-    const payload = JSON.stringify(msg.payload ?? null);
+    const payload = JSON.stringify(msg.payload ?? null) as string | undefined;
+    if (payload === undefined) throw new Error(`idempotent: msg.payload (a ${typeof msg.payload}) cannot be kept as JSON for the outbox`);
     const { outcome, record } = await getHubStore().claim(scope, key, messageId, payload, Date.now());
     msg.businessKey = key;
     if (outcome === "done") {

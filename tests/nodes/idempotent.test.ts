@@ -101,6 +101,14 @@ describe("idempotent node", () => {
     expect(String((msg as unknown as { error: Error }).error)).toMatch(/needs msg.payload.revision, which is missing/);
   });
 
+  it("fails with a reason, and the hub goes on, when the payload cannot be kept as JSON", async () => {
+    const unstorable = Object.assign(() => undefined, { orderNumber: "4799", revision: 0 });
+    const { port, msg } = await send(unstorable as unknown as Record<string, unknown>);
+    expect(port).toBe("error");
+    expect(String((msg as unknown as { error: Error }).error)).toMatch(/msg.payload \(a function\) cannot be kept as JSON/);
+    expect((await send({ orderNumber: "4800", revision: 0 })).port).toBe("first");
+  });
+
   it("holds a quick duplicate until the original is confirmed, then calls it a duplicate", async () => {
     const first = await send({ orderNumber: "4715", revision: 0 });
     const second = send({ orderNumber: "4715", revision: 0 });

@@ -41,6 +41,13 @@ describe("idempotency keys in SQLite", () => {
     expect(again.map((r) => [r.record.key, r.record.payload, r.outcome])).toEqual(cases.map((c) => [c.key, c.payload, "pending"]));
   });
 
+  it("refuses a payload that is not text, alone: the writes beside it still commit", async () => {
+    const good = store.claim("s", "good", "m1", "{}", 1);
+    const bad = store.claim("s", "bad", "m2", undefined as unknown as string, 1);
+    await expect(bad).rejects.toThrow(/payload must be text|must be text \(payload is undefined\)/);
+    await expect(good).resolves.toMatchObject({ outcome: "new" });
+  });
+
   it("keeps scopes apart: the same key in two scopes is two effects", async () => {
     expect((await store.claim("order.accepted", "K", "a", "{}", 1)).outcome).toBe("new");
     expect((await store.claim("invoice.issued", "K", "b", "{}", 1)).outcome).toBe("new");
