@@ -145,7 +145,8 @@ export class SqliteStore implements HubStore {
     if (this.failure) return Promise.reject(this.failure);
     // A value that is not text would break the whole batch it travels in: refuse it alone, here.
     if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string") {
-      return Promise.reject(new Error(`store: scope, key, message id and payload must be text (payload is ${typeof payload})`));
+      const given = Object.entries({ scope, key, "message id": messageId, payload }).filter(([, v]) => typeof v !== "string");
+      return Promise.reject(new Error(`store: scope, key, message id and payload must be text (${given.map(([n, v]) => `${n} is ${typeof v}`).join(", ")})`));
     }
     return new Promise((resolve, reject) => {
       const q = this.queued;

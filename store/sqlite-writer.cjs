@@ -58,7 +58,7 @@ const runBatch = db.transaction((batch) => {
 
 /**
  * A batch arrives packed: codes, times, and the four strings of each operation (scope, key, message id, payload)
- * joined into one text with their lengths beside it, far cheaper to pass between threads than arrays of strings.
+ * joined into one text with their lengths beside it, cheaper to pass between threads than arrays of strings.
  */
 function unpack(message) {
   const n = message.code.length;

@@ -85,13 +85,13 @@ export class IdempotentController {
   /** Returns true when the message is a duplicate of a confirmed one. */
   private async handle(scope: string, properties: KeyProperty[], msg: HubMessage): Promise<boolean> {
     const key = businessKey(msg, properties);
+    const payload = JSON.stringify(msg.payload ?? null) as string | undefined;
+    if (payload === undefined) throw new Error(`idempotent: msg.payload (a ${typeof msg.payload}) cannot be kept as JSON for the outbox`);
     // A quick duplicate waits for the original still in flight here; a redelivery has no live original to wait for.
     const redelivered = (msg.amqp as { redelivered?: boolean } | undefined)?.redelivered === true;
     const original = redelivered ? undefined : inFlightOriginal(scope, key, IN_FLIGHT_WAIT_MS);
     if (original) await original;
     const messageId = deriveMessageId(scope, key);
-    const payload = JSON.stringify(msg.payload ?? null) as string | undefined;
-    if (payload === undefined) throw new Error(`idempotent: msg.payload (a ${typeof msg.payload}) cannot be kept as JSON for the outbox`);
     const { outcome, record } = await getHubStore().claim(scope, key, messageId, payload, Date.now());
     msg.businessKey = key;
     if (outcome === "done") {

@@ -10,7 +10,6 @@ import { canonicalOrder, invalidOrder } from "../support/orders";
 import { publicFixture } from "../support/fixtures";
 
 const INBOUND = "orderhub.orders.inbound";
-const fixture = publicFixture;
 
 let vhost: TestVhost;
 let dir: string;
@@ -55,7 +54,7 @@ afterEach(async () => {
 describe("order intake flow", () => {
   it("turns the OASIS UBL example order into one order.accepted event", async () => {
     const events = await startFlow();
-    await client.send(INBOUND, fixture("ubl-2.1/UBL-Order-2.1-Example.xml"), { contentType: "application/xml", messageId: "ubl-1" });
+    await client.send(INBOUND, publicFixture("ubl-2.1/UBL-Order-2.1-Example.xml"), { contentType: "application/xml", messageId: "ubl-1" });
     const [event] = await client.collect(events, 1);
     expect(event.fields.routingKey).toBe("order.accepted");
     const order = json(event);

@@ -8,7 +8,6 @@ import { publicFixture } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const flow = (f: string) => JSON.parse(readFileSync(path.join(ROOT, "flows", f), "utf8")) as unknown[];
-const fixture = publicFixture;
 
 let vhost: TestVhost;
 let hub: HubProcess;
@@ -36,7 +35,7 @@ const post = (body: Buffer | string, contentType: string, extra: Record<string, 
 
 describe("POST /api/orders", () => {
   it("queues the SAP IDoc order and answers 202 with its number; the flow accepts it", async () => {
-    const res = await post(fixture("sap-in260/orders-inbound.idoc-orders05.xml"), "application/xml", { "idempotency-key": "idoc-10040" });
+    const res = await post(publicFixture("sap-in260/orders-inbound.idoc-orders05.xml"), "application/xml", { "idempotency-key": "idoc-10040" });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ orderNumber: "10040", revision: 0, messageId: "idoc-10040", queue: "orderhub.orders.inbound" });
     const [event] = await client.collect(events, 1);
@@ -66,7 +65,7 @@ describe("POST /api/orders", () => {
   });
 
   it("normalizes without queueing at /api/orders/normalize", async () => {
-    const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body: fixture("ubl-2.1/UBL-Order-2.1-Example.xml") });
+    const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body: publicFixture("ubl-2.1/UBL-Order-2.1-Example.xml") });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ orderNumber: "34", currency: "SEK", source: { format: "ubl" } });
   });
