@@ -93,9 +93,11 @@ async function depth(conn: ChannelModel, queue: string): Promise<number> {
   }
 }
 
-/** From `started` until the tap has counted every message and the source queue is empty; progress every 3 s. */
-async function timeDrain(name: string, conn: ChannelModel, queue: string, counted: () => number, alive: () => boolean): Promise<number> {
-  const begun = Date.now();
+/**
+ * From `begun` (the moment the consumer started consuming, as the child process stamped it) until the tap has counted
+ * every message and the source queue is empty; progress every 3 s.
+ */
+async function timeDrain(name: string, begun: number, conn: ChannelModel, queue: string, counted: () => number, alive: () => boolean): Promise<number> {
   let lastReport = begun;
   for (;;) {
     const n = counted();
@@ -142,16 +144,21 @@ type Child = ReturnType<typeof child>;
 
 const running = new Set<ChildProcess>();
 
-async function flowsRunning(url: string): Promise<boolean> {
-  try {
-    const report = (await (await fetch(`${url}/health`)).json()) as { flows?: { running?: boolean } };
-    return report.flows?.running === true;
-  } catch {
-    return false;
+/** The time (epoch ms) of the hub's log line saying it started consuming from `queue`, once it has been written. */
+function consumingSince(out: string, queue: string): number | undefined {
+  for (const line of out.split("\n")) {
+    if (!line.includes("amqp: consuming from")) continue;
+    try {
+      const entry = JSON.parse(line) as { time?: number; queue?: string };
+      if (entry.queue === queue && typeof entry.time === "number") return entry.time;
+    } catch {
+      // not a whole JSON line yet
+    }
   }
+  return undefined;
 }
 
-/** The compiled hub with the shipped flows on a temp data dir, timed from "flows running" to the last event. */
+/** The compiled hub with the shipped flows on a temp data dir, timed from its "consuming" log line to the last event. */
 async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[]): Promise<RunResult> {
   await preload(conn, INBOUND_ORDERS_QUEUE, bodies, "bench-in");
   const events = await tap(conn, "order.accepted");
@@ -163,15 +170,8 @@ async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[]): Pr
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", AMQP_URL: amqpUrl, LOG_LEVEL: "info", ORDERHUB_DATA_DIR: join(dir, "data"), ORDERHUB_FLOWS_DIR: flowsDir };
   const hub = child([...nodeFlags(), MAIN], env);
   try {
-    await hub.waitFor("start line from the hub", (out) => /OrderHub started/.test(out));
-    const port = Number(/"port":(\d+)/.exec(hub.output())?.[1]);
-    const url = `http://127.0.0.1:${port}`;
-    const until = Date.now() + 30_000;
-    while (!(await flowsRunning(url))) {
-      if (Date.now() > until || !hub.alive()) throw new Error(`the hub's flows did not start:\n${hub.output()}`);
-      await sleep(5);
-    }
-    return await measure("intake flow (hub)", conn, INBOUND_ORDERS_QUEUE, events, hub);
+    await hub.waitFor(`"consuming from ${INBOUND_ORDERS_QUEUE}" from the hub`, (out) => consumingSince(out, INBOUND_ORDERS_QUEUE) !== undefined);
+    return await measure("intake flow (hub)", consumingSince(hub.output(), INBOUND_ORDERS_QUEUE)!, conn, INBOUND_ORDERS_QUEUE, events, hub);
   } finally {
     await hub.stop();
     await events.close();
@@ -179,26 +179,26 @@ async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[]): Pr
 }
 
 /** Time the drain of `queue` into the tap, then read the process's peak memory while it still runs. */
-async function measure(name: string, conn: ChannelModel, queue: string, events: { count(): number }, proc: Child): Promise<RunResult> {
+async function measure(name: string, begun: number, conn: ChannelModel, queue: string, events: { count(): number }, proc: Child): Promise<RunResult> {
   const broker = brokerPid();
   const cpuBefore = cpuSeconds(proc.proc.pid!);
   const brokerBefore = broker ? cpuSeconds(broker) : NaN;
-  const seconds = await timeDrain(name, conn, queue, events.count, proc.alive);
+  const seconds = await timeDrain(name, begun, conn, queue, events.count, proc.alive);
   const cpu = cpuSeconds(proc.proc.pid!) - cpuBefore;
   const brokerCpu = broker ? cpuSeconds(broker) - brokerBefore : NaN;
   const n = events.count();
   return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n };
 }
 
-/** The bare relay in a child process on the same vhost and data, timed from "consuming" to the last event. */
+/** The bare relay in a child process on the same vhost and data, timed from its "consuming" line to the last event. */
 async function runRelay(conn: ChannelModel, amqpUrl: string, bodies: Buffer[]): Promise<RunResult> {
   await declareQueue(() => conn.createChannel(), RELAY_QUEUE);
   await preload(conn, RELAY_QUEUE, bodies, "bench-relay");
   const events = await tap(conn, RELAY_KEY);
   const relay = child([...nodeFlags(), __filename, "relay", amqpUrl, RELAY_QUEUE], process.env);
   try {
-    await relay.waitFor("'consuming' from the relay", (out) => out.includes("consuming"));
-    return await measure("bare amqplib relay", conn, RELAY_QUEUE, events, relay);
+    await relay.waitFor("'consuming' from the relay", (out) => /consuming \d+/.test(out));
+    return await measure("bare amqplib relay", Number(/consuming (\d+)/.exec(relay.output())![1]), conn, RELAY_QUEUE, events, relay);
   } finally {
     await relay.stop();
     await events.close();
@@ -231,7 +231,7 @@ async function relayMain(url: string, queue: string): Promise<void> {
     else publish();
   };
   await sub.consume(queue, (m) => m && handle(m), { noAck: false });
-  console.log("consuming");
+  console.log(`consuming ${Date.now()}`);
   process.once("SIGTERM", () => void conn.close().finally(() => process.exit(0)));
 }
 

@@ -57,6 +57,7 @@ export class Consumer {
       this.acks = acks;
       const { consumerTag } = await ch.consume(this.opts.queue, (m) => m && this.take(ch, seq, acks, m), { noAck: false });
       this.tag = consumerTag;
+      logger.info({ queue: this.opts.queue, prefetch: this.opts.prefetch, consumer: this.opts.name }, `amqp: consuming from "${this.opts.queue}"`);
       if (!this.wanted) await this.stop(0);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
