@@ -41,7 +41,9 @@ export interface EmbeddedRed {
     off(event: string, listener: (ev: FlowsEvent) => void): void;
   };
   hooks: {
-    add(id: string, handler: (ev: CompleteEvent) => void): void;
+    // The event's shape depends on the hook (`onComplete`: CompleteEvent); returning false from `preDeliver` stops
+    // Node-RED's own delivery.
+    add<E>(id: string, handler: (ev: E) => unknown): void;
     remove(id: string): void;
   };
 }

@@ -11,6 +11,7 @@ import type { HubConfig } from "./config";
 import { opsRouter } from "./health";
 import { RED } from "./node-red";
 import { loadFlowFiles } from "./flow-storage";
+import { deliverDirectlyBetweenHubNodes } from "./direct-delivery";
 import { trackFlows } from "./flow-tracker";
 import { nodeSetCollision } from "./paths";
 
@@ -38,6 +39,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   const sockets = trackSockets(server);
   RED.init(server, buildSettings(config));
   const flows = trackFlows(RED);
+  const directDelivery = deliverDirectlyBetweenHubNodes(RED);
 
   app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore }));
   app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
@@ -55,10 +57,15 @@ export async function startHub(config: HubConfig): Promise<Hub> {
     await RED.start();
     const port = await listen(server, config.port);
     logStarted(port);
-    return { server, port, stop: once(() => stopHub(server, sockets, flows.detach, apiBroker)) };
+    const detach = () => {
+      directDelivery();
+      flows.detach();
+    };
+    return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker)) };
   } catch (err) {
     await RED.stop().catch(() => undefined);
     await apiBroker.stop();
+    directDelivery();
     flows.detach();
     throw err;
   }

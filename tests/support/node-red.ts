@@ -10,6 +10,8 @@ import idempotent from "../../nodes/idempotent/index";
 import orderNormalize from "../../nodes/order-normalize/index";
 import orderValidate from "../../nodes/order-validate/index";
 import settle from "../../nodes/settle/index";
+import { deliverDirectlyBetweenHubNodes } from "../../runtime/direct-delivery";
+import type { EmbeddedRed } from "../../runtime/node-red";
 
 const root = join(__dirname, "../..");
 const nodeRequire = createRequire(join(root, "package.json"));
@@ -43,7 +45,15 @@ export { helper };
  */
 const coreModules: Record<string, (red: unknown) => unknown> = { ...helper._nodeModules };
 
-export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unknown[] = hubNodes()): Promise<void> {
+let removeDirectDelivery: (() => void) | undefined;
+
+/**
+ * Loads a flow into the helper's runtime. Like the hub (runtime/server.ts), the runtime hands messages from one
+ * OrderHub node to the next directly; `{ directDelivery: false }` leaves every hop to Node-RED.
+ */
+export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unknown[] = hubNodes(), options: { directDelivery?: boolean } = {}): Promise<void> {
+  removeDirectDelivery?.();
+  removeDirectDelivery = options.directDelivery === false ? undefined : deliverDirectlyBetweenHubNodes(helper._RED as unknown as EmbeddedRed);
   const registered = new Set<unknown>();
   for (const [type, fn] of Object.entries(coreModules)) {
     helper._nodeModules[type] = (red: unknown) => {
