@@ -32,7 +32,9 @@ export class AckBatcher {
     this.settled.push(message);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      // From inside a promise continuation (where acks come from: after a publish confirm), a tick runs once every
+      // pending continuation has run, so the acks of all the confirms of one read leave together.
+      process.nextTick(() => this.flush());
     }
   }
 

@@ -11,7 +11,7 @@ function recorder() {
   return { sent, channel };
 }
 
-describe("acks leave a turn at a time", () => {
+describe("acks leave together, batch by batch", () => {
   it.each([
     // settled tags, oldest tag still in flight, what is sent ("5+" = 5 with multiple)
     [[1, 2, 3], undefined, ["3+"]],
@@ -57,13 +57,20 @@ describe("acks leave a turn at a time", () => {
     expect(() => acks.flush()).not.toThrow();
   });
 
-  it("flushes by itself on the next turn of the event loop", async () => {
+  it("gathers the acks of one callback and the promises it settles, and sends them before the turn ends", async () => {
     const { sent, channel } = recorder();
     const acks = new AckBatcher(channel, () => undefined);
-    acks.ack(msg(1));
-    acks.ack(msg(2));
+    const order: string[] = [];
+    // Three confirms of one socket read, each settled at the end of a promise chain of its own length.
+    void Promise.resolve().then(() => acks.ack(msg(1)));
+    void Promise.resolve()
+      .then(() => Promise.resolve())
+      .then(() => acks.ack(msg(2)));
+    void Promise.resolve().then(() => acks.ack(msg(3)));
     expect(sent).toEqual([]);
+    setImmediate(() => order.push(`next callback saw ${sent.join(" ")}`));
     await new Promise((r) => setImmediate(r));
-    expect(sent).toEqual(["2+"]);
+    expect(sent).toEqual(["3+"]);
+    expect(order).toEqual(["next callback saw 3+"]);
   });
 });
