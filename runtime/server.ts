@@ -13,6 +13,7 @@ import { RED } from "./node-red";
 import { loadFlowFiles } from "./flow-storage";
 import { deliverDirectlyBetweenHubNodes } from "./direct-delivery";
 import { trackFlows } from "./flow-tracker";
+import { skipDisabledNodeMetrics } from "./node-red-metrics";
 import { nodeSetCollision } from "./paths";
 
 export interface Hub {
@@ -38,6 +39,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   const server = createServer(app);
   const sockets = trackSockets(server);
   RED.init(server, buildSettings(config));
+  skipDisabledNodeMetrics();
   const flows = trackFlows(RED);
   const directDelivery = deliverDirectlyBetweenHubNodes(RED);
 
