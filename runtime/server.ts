@@ -41,7 +41,12 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   RED.init(server, buildSettings(config));
   skipDisabledNodeMetrics();
   const flows = trackFlows(RED);
-  const directDelivery = deliverDirectlyBetweenHubNodes(RED);
+  const removeDirectDelivery = deliverDirectlyBetweenHubNodes(RED);
+  /** The runtime listeners and hooks go when the hub stops (Node-RED refuses a second hook with the same label). */
+  const detach = () => {
+    removeDirectDelivery();
+    flows.detach();
+  };
 
   app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore }));
   app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
@@ -59,16 +64,11 @@ export async function startHub(config: HubConfig): Promise<Hub> {
     await RED.start();
     const port = await listen(server, config.port);
     logStarted(port);
-    const detach = () => {
-      directDelivery();
-      flows.detach();
-    };
     return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker)) };
   } catch (err) {
     await RED.stop().catch(() => undefined);
     await apiBroker.stop();
-    directDelivery();
-    flows.detach();
+    detach();
     throw err;
   }
 }
