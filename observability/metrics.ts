@@ -83,6 +83,18 @@ export const duplicatesTotal = new Counter({
   registers: [registry],
 });
 
+export const storeCommitsTotal = new Counter({
+  name: "orderhub_store_commits_total",
+  help: "Transactions the hub's store has committed, each holding a batch of writes (group commit).",
+  registers: [registry],
+});
+
+export const storeWritesTotal = new Counter({
+  name: "orderhub_store_writes_total",
+  help: "Writes (idempotency claims, done marks, purges) the hub's store has committed; divided by the commits, the writes per commit.",
+  registers: [registry],
+});
+
 /**
  * A labelled child of a metric, cached by its label values: building and hashing a label object on every message is a
  * measurable cost on the hot path. Label sets are few (queues, routing keys), so the cache stays small.

@@ -81,11 +81,13 @@ parentPort.on("message", (message) => {
     return;
   }
   let results;
+  let committed = true;
   try {
     results = runBatch(unpack(message));
   } catch (err) {
     const error = `the commit failed: ${err instanceof Error ? err.message : String(err)}`;
     results = message.code.map(() => ({ error }));
+    committed = false;
   }
-  parentPort.postMessage({ id: message.id, results });
+  parentPort.postMessage({ id: message.id, committed, results });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SqliteStore } from "../../store";
 
 let dir: string;
@@ -86,5 +86,43 @@ describe("idempotency keys in SQLite", () => {
     await store.close();
     await expect(store.claim("s", "k", "m", "{}", 1)).rejects.toThrow(/the store is closed/);
     store = new SqliteStore(file());
+  });
+});
+
+describe("group commit of done marks", () => {
+  // The done marks' short wait runs on setTimeout: faked here, so nothing depends on how fast the machine is.
+  beforeEach(() => void vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }));
+  afterEach(() => void vi.useRealTimers());
+  const nextTurn = () => new Promise((r) => setImmediate(r));
+
+  it("lets a done mark wait for the next claim and commits both in one transaction, in the order given", async () => {
+    await store.claim("s", "4711/0", "m1", "{}", 1);
+    const before = store.commits;
+    const done = store.markDone("s", "4711/0", 2);
+    await nextTurn();
+    const duplicate = store.claim("s", "4711/0", "m2", "{}", 3);
+    const next = store.claim("s", "4712/0", "m3", "{}", 3);
+    await Promise.all([done, duplicate, next]);
+    expect(store.commits - before).toBe(1);
+    expect((await duplicate).outcome).toBe("done");
+    expect((await next).outcome).toBe("new");
+  });
+
+  it("commits a done mark on its own once it has waited, when no claim comes", async () => {
+    await store.claim("s", "4711/0", "m1", "{}", 1);
+    const done = store.markDone("s", "4711/0", 2);
+    await nextTurn();
+    vi.advanceTimersByTime(5);
+    await done;
+    expect((await store.claim("s", "4711/0", "m2", "{}", 3)).outcome).toBe("done");
+  });
+
+  it("commits waiting done marks when closed", async () => {
+    await store.claim("s", "4711/0", "m1", "{}", 1);
+    const done = store.markDone("s", "4711/0", 2);
+    await store.close();
+    await done;
+    store = new SqliteStore(file());
+    expect((await store.claim("s", "4711/0", "m2", "{}", 3)).outcome).toBe("done");
   });
 });
