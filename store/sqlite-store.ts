@@ -124,8 +124,8 @@ export class SqliteStore implements HubStore {
     return { outcome: record.status, record };
   }
 
-  async markDone(scope: string, key: string, now: number): Promise<void> {
-    await this.write(DONE, scope, key, "", "", now, false);
+  markDone(scope: string, key: string, now: number): Promise<void> {
+    return this.write(DONE, scope, key, "", "", now, false) as Promise<void>;
   }
 
   async purgeBefore(olderThan: number): Promise<number> {

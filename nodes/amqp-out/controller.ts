@@ -84,10 +84,11 @@ export class AmqpOutController {
       headers,
     });
     published(exchange || "(default)", routingKey).inc();
-    // The publish is confirmed, so the inbound message can go now, and the key is marked done after it (waiting for the
-    // store before acking costs about 8 % of the intake rate, docs/BENCHMARKS.md). Should the hub die in between, the
-    // key stays pending: a later duplicate re-sends the stored event under the same id, never under a new one.
+    // The publish is confirmed, so the inbound message can go now, and the key is marked done after it, without waiting
+    // for that commit (waiting for the store before acking costs about 8 % of the intake rate, docs/BENCHMARKS.md).
+    // Should the hub die in between, the key stays pending: a later duplicate re-sends the stored event under the same
+    // id, never under a new one.
     if (config.settle !== false) ackMessage(msg);
-    if (msg._outbox) await completeOutbox(msg._outbox).catch((err: Error) => this.node.warn(`amqp-out: published, but the idempotency record stays pending: ${err.message}`));
+    if (msg._outbox) void completeOutbox(msg._outbox, (err) => this.node.warn(`amqp-out: published, but the idempotency record stays pending: ${err.message}`));
   }
 }

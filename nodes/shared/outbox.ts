@@ -42,12 +42,23 @@ export function inFlightOriginal(scope: string, key: string, timeoutMs: number):
   });
 }
 
-export async function completeOutbox(outbox: { scope: string; key: string }): Promise<void> {
-  try {
-    await getHubStore().markDone(outbox.scope, outbox.key, Date.now());
-  } finally {
-    finish(token(outbox.scope, outbox.key));
-  }
+/**
+ * The effect of the key is confirmed: mark it done in the store and, once that is committed, wake the duplicates
+ * waiting for it. The caller need not wait: the message was handed on already, and only a duplicate depends on the
+ * mark. The promise settles when the mark is committed; `onError` hears of a mark that failed (the key stays pending).
+ */
+export function completeOutbox(outbox: { scope: string; key: string }, onError?: (err: Error) => void): Promise<void> {
+  const t = token(outbox.scope, outbox.key);
+  return getHubStore()
+    .markDone(outbox.scope, outbox.key, Date.now())
+    .then(
+      () => finish(t),
+      (err: Error) => {
+        finish(t);
+        if (!onError) throw err;
+        onError(err);
+      },
+    );
 }
 
 /**
