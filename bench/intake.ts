@@ -29,8 +29,10 @@ interface RunResult {
   messages: number;
   seconds: number;
   peakRssMb: number;
-  /** CPU time the process spent per message during the drain (user + system). */
+  /** CPU time the process spent per message during the drain (user + system), all its threads. */
   cpuMicrosPerMessage: number;
+  /** The same for its main thread alone (the event loop); the rest is GC, the JIT compiler and the hub's store. */
+  mainMicrosPerMessage: number;
   /** The same for the local RabbitMQ (beam.smp), when it runs on this machine. */
   brokerMicrosPerMessage: number;
 }
@@ -50,13 +52,16 @@ function rabbitmqctl(...args: string[]): void {
   execFileSync("rabbitmqctl", ["-q", ...args], { stdio: ["ignore", "ignore", "pipe"] });
 }
 
-/** Peak resident set (VmHWM) of a live process, in MB. */
-/** User + system CPU seconds a process has used so far (from /proc/<pid>/stat, in clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+/**
+ * User + system CPU seconds a process has used so far (from /proc/<pid>/stat, in clock ticks of 1/100 s); with
+ * `mainThreadOnly`, those of its main thread (/proc/<pid>/task/<pid>/stat).
+ */
+function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Peak resident set (VmHWM) of a live process, in MB. */
 function peakRssMb(pid: number): number {
   const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return kb ? Number(kb) / 1024 : NaN;
@@ -182,12 +187,14 @@ async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[]): Pr
 async function measure(name: string, begun: number, conn: ChannelModel, queue: string, events: { count(): number }, proc: Child): Promise<RunResult> {
   const broker = brokerPid();
   const cpuBefore = cpuSeconds(proc.proc.pid!);
+  const mainBefore = cpuSeconds(proc.proc.pid!, true);
   const brokerBefore = broker ? cpuSeconds(broker) : NaN;
   const seconds = await timeDrain(name, begun, conn, queue, events.count, proc.alive);
   const cpu = cpuSeconds(proc.proc.pid!) - cpuBefore;
+  const mainCpu = cpuSeconds(proc.proc.pid!, true) - mainBefore;
   const brokerCpu = broker ? cpuSeconds(broker) - brokerBefore : NaN;
   const n = events.count();
-  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n };
+  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, mainMicrosPerMessage: (mainCpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n };
 }
 
 /** The bare relay in a child process on the same vhost and data, timed from its "consuming" line to the last event. */
@@ -251,8 +258,17 @@ function cleanUp(): void {
 
 function table(results: RunResult[]): void {
   const rows = [
-    ["run", "messages", "seconds", "msgs/s", "CPU µs/msg", "broker CPU µs/msg", "peak RSS MB"],
-    ...results.map((r) => [r.name, String(r.messages), r.seconds.toFixed(2), (r.messages / r.seconds).toFixed(0), r.cpuMicrosPerMessage.toFixed(0), r.brokerMicrosPerMessage.toFixed(0), r.peakRssMb.toFixed(0)]),
+    ["run", "messages", "seconds", "msgs/s", "CPU µs/msg", "main thread", "broker CPU µs/msg", "peak RSS MB"],
+    ...results.map((r) => [
+      r.name,
+      String(r.messages),
+      r.seconds.toFixed(2),
+      (r.messages / r.seconds).toFixed(0),
+      r.cpuMicrosPerMessage.toFixed(0),
+      r.mainMicrosPerMessage.toFixed(0),
+      r.brokerMicrosPerMessage.toFixed(0),
+      r.peakRssMb.toFixed(0),
+    ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  "));
