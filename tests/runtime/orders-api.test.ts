@@ -75,5 +75,8 @@ describe("POST /api/orders", () => {
     expect(text).toMatch(/orderhub_messages_total\{flow="Order intake",node="normalize",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/orderhub_published_total\{exchange="orderhub.events",routing_key="order.accepted"\} [1-9]/);
     expect(text).toMatch(/orderhub_broker_connected\{broker="rabbitmq"\} 1/);
+    // the accepted orders' idempotency claims, committed in batches
+    expect(text).toMatch(/orderhub_store_commits_total [1-9]/);
+    expect(text).toMatch(/orderhub_store_writes_total [1-9]/);
   });
 });
