@@ -202,16 +202,20 @@ export class SqliteStore implements HubStore {
     const batch = this.inFlight.get(id);
     if (!batch) return;
     this.inFlight.delete(id);
-    if (committed) {
-      this.committedBatches++;
-      storeCommitsTotal.inc();
-      storeWritesTotal.inc(results.length);
-    }
+    let written = 0;
     batch.callers.forEach((c, i) => {
       const result = results[i];
       if (isError(result)) c.reject(new Error(`store: ${result.error}`));
-      else c.resolve(result);
+      else {
+        written++;
+        c.resolve(result);
+      }
     });
+    if (committed) {
+      this.committedBatches++;
+      storeCommitsTotal.inc();
+      storeWritesTotal.inc(written);
+    }
     batch.settle();
   }
 
