@@ -2,6 +2,7 @@
 // Syntax (XML, EDIFACT, CSV) is parsed here; the field mapping lives in the .jsonata files beside this one.
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { detectFormat } from "./detect";
+import { refuseCxmlNonOrder, refuseEdifactNonOrder, refuseIdocNonOrder } from "./document-purpose";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { MappingContext } from "./functions";
@@ -46,6 +47,7 @@ function parseEdifactOrder(body: Buffer | string): Parsed {
   if (message.type !== "ORDERS") {
     throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order`, { format: "edifact" });
   }
+  refuseEdifactNonOrder(message.segments);
   const { messages: _messages, ...header } = interchange;
   return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx: { format: "edifact", decimalMark: interchange.decimalMark } };
 }
@@ -56,8 +58,12 @@ function parse(body: Buffer | string, format: Exclude<OrderFormat, "json">): Par
       return parseEdifactOrder(body);
     case "csv":
       return { input: parseCsv(body), ctx: { format } };
-    default:
-      return { input: parseXml(body, format), ctx: { format } };
+    default: {
+      const tree = parseXml(body, format);
+      if (format === "idoc") refuseIdocNonOrder(tree);
+      if (format === "cxml") refuseCxmlNonOrder(tree);
+      return { input: tree, ctx: { format } };
+    }
   }
 }
 
