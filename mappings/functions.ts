@@ -75,9 +75,24 @@ export function mappingFunctions(ctx: MappingContext) {
     return Number.isFinite(n) ? n : fail("not-a-number", at, `${field} "${raw}" is not a number`);
   };
 
+  /** Refuses a currency that is not the order's: the canonical order has one currency for every amount. */
+  const sameCurrency = (stated: unknown, currency: unknown, field: string, at?: Where): string | undefined => {
+    const given = text(stated)?.toUpperCase();
+    const order = text(currency)?.toUpperCase();
+    if (given === undefined || order === undefined || given === order) return given;
+    return fail("currency-mismatch", at, `${field} is in ${given}, but the order is in ${order}`);
+  };
+
   return {
     text,
     num,
+    sameCurrency,
+    /** An amount element in the order's currency: its number, after checking its currencyID (UBL) or currency (cXML). */
+    amount: (value: unknown, field: string, at: Where, currency: unknown): number | undefined => {
+      const attrs = value && typeof value === "object" && !Array.isArray(value) ? (value as { currencyID?: unknown; currency?: unknown }) : undefined;
+      sameCurrency(attrs?.currencyID ?? attrs?.currency, currency, field, at);
+      return num(value, field, at);
+    },
     int: (value: unknown, field: string, at?: Where): number | undefined => {
       const n = num(value, field, at);
       return n === undefined || Number.isInteger(n) ? n : fail("not-an-integer", at, `${field} "${text(value)}" is not a whole number`);

@@ -53,3 +53,37 @@ describe("only documents that place an order are taken in as orders", () => {
     expect(await answer(body())).toEqual(expected);
   });
 });
+
+/** `body` with the `nth` (1-based) occurrence of `find` replaced. */
+function replaceNth(body: string, find: string, replacement: string, nth: number): string {
+  let at = -1;
+  for (let i = 0; i < nth; i++) at = body.indexOf(find, at + 1);
+  if (at < 0) throw new Error(`"${find}" does not occur ${nth} times`);
+  return body.slice(0, at) + replacement + body.slice(at + find.length);
+}
+
+const ublOrder = () => publicFixture("ubl-2.1/UBL-Order-2.1-Example.xml").toString();
+
+// The accountant's rule: an order has one currency. An amount in another would be booked as if it were in the order's
+// (50 EUR taken for 50 SEK), so it is refused, naming the amount and both currencies.
+describe("every amount of an order is in the order's currency", () => {
+  it.each<[string, () => Buffer | string, Answer]>([
+    ["the UBL example, all in SEK", ublOrder, { accepted: { orderNumber: "34", revision: 0 } }],
+    ["a UBL unit price in EUR on a SEK order", () => replaceNth(ublOrder(), '<cbc:PriceAmount currencyID="SEK">50', '<cbc:PriceAmount currencyID="EUR">50', 1),
+      { refused: { code: "currency-mismatch", message: "OrderLine[1]/LineItem/Price/PriceAmount: unit price is in EUR, but the order is in SEK" } }],
+    ["a UBL payable amount in EUR", () => ublOrder().replace('<cbc:PayableAmount currencyID="SEK">', '<cbc:PayableAmount currencyID="EUR">'),
+      { refused: { code: "currency-mismatch", message: "AnticipatedMonetaryTotal/PayableAmount: payable amount is in EUR, but the order is in SEK" } }],
+    ["a UBL currency written in lower case", () => replaceNth(ublOrder(), 'currencyID="SEK">50', 'currencyID="sek">50', 1), { accepted: { orderNumber: "34", revision: 0 } }],
+    ["a cXML unit price in USD on a EUR order", () => replaceNth(cxmlOrder(), '<Money currency="EUR">25.40', '<Money currency="USD">25.40', 1),
+      { refused: { code: "currency-mismatch", message: "ItemOut[2]/ItemDetail/UnitPrice/Money: unit price is in USD, but the order is in EUR" } }],
+    ["an EDIFACT line priced in USD (its CUX) on a EUR order", () => replaceNth(edifactOrder(), "CUX+2:EUR:9'", "CUX+2:USD:9'", 2),
+      { refused: { code: "currency-mismatch", message: "line 26 (CUX): the line's price currency (CUX) is in USD, but the order is in EUR", line: 26 } }],
+    ["an EDIFACT line amount (MOA+203) in USD", () => replaceNth(edifactOrder(), "PAC+12+1+CT'", "MOA+203:128.16:USD'", 1),
+      { refused: { code: "currency-mismatch", message: "line 27 (MOA): line amount is in USD, but the order is in EUR", line: 27 } }],
+    ["an IDoc item in USD on a EUR order", () => replaceNth(idocOrder(), "<CURCY>EUR</CURCY>", "<CURCY>USD</CURCY>", 2),
+      { refused: { code: "currency-mismatch", message: "E1EDP01[1]/CURCY: the item's currency is in USD, but the order is in EUR" } }],
+    ["IDoc items without a currency of their own", () => idocOrder().replace(/(<E1EDP01 SEGMENT="1">[\s\S]*?)<CURCY>EUR<\/CURCY>/g, "$1"), { accepted: { orderNumber: "10040", revision: 0 } }],
+  ])("%s", async (_what, body, expected) => {
+    expect(await answer(body())).toEqual(expected);
+  });
+});
