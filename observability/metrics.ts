@@ -83,6 +83,13 @@ export const duplicatesTotal = new Counter({
   registers: [registry],
 });
 
+export const keyConflictsTotal = new Counter({
+  name: "orderhub_key_conflicts_total",
+  help: "Messages refused because their business key was used before by a message with other content, by scope.",
+  labelNames: ["scope"] as const,
+  registers: [registry],
+});
+
 export const storeCommitsTotal = new Counter({
   name: "orderhub_store_commits_total",
   help: "Transactions the hub's store has committed, each holding a batch of writes (group commit).",

@@ -13,6 +13,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (scope, key)
    );
    CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);`,
+  // The inbound message a key was first claimed for: its own redelivery is told apart from another message.
+  `ALTER TABLE idempotency_keys ADD COLUMN origin TEXT;`,
 ];
 
 /** WAL, and synchronous=NORMAL: a killed process loses nothing committed; a power cut may lose the last commits. */

@@ -14,6 +14,7 @@ interface Row {
   payload: string;
   created_at: number;
   done_at: number | null;
+  origin: string | null;
 }
 
 function toRecord(row: Row): IdempotencyRecord {
@@ -25,6 +26,7 @@ function toRecord(row: Row): IdempotencyRecord {
     payload: row.payload,
     createdAt: row.created_at,
     doneAt: row.done_at,
+    origin: row.origin,
   };
 }
 
@@ -44,7 +46,8 @@ const DONE = 1;
 const PURGE = 2;
 
 /**
- * A batch being gathered: the code and time of each operation, and its four strings (scope, key, message id, payload)
+ * A batch being gathered: the code and time of each operation, and its five strings (scope, key, message id, payload,
+ * origin)
  * one after the other. It crosses to the writer thread with the strings joined into one text and their lengths
  * beside it: one long string is copied in one go, where an array of strings is cloned string by string.
  */
@@ -117,9 +120,9 @@ export class SqliteStore implements HubStore {
     this.writer.on("exit", () => this.fail(new Error("the store is closed")));
   }
 
-  async claim(scope: string, key: string, messageId: string, payload: string, now: number): Promise<ClaimResult> {
-    const row = (await this.write(CLAIM, scope, key, messageId, payload, now)) as Row | null;
-    if (!row) return { outcome: "new", record: { scope, key, messageId, status: "pending", payload, createdAt: now, doneAt: null } };
+  async claim(scope: string, key: string, messageId: string, payload: string, now: number, origin = ""): Promise<ClaimResult> {
+    const row = (await this.write(CLAIM, scope, key, messageId, payload, now, true, origin)) as Row | null;
+    if (!row) return { outcome: "new", record: { scope, key, messageId, status: "pending", payload, createdAt: now, doneAt: null, origin: origin || null } };
     const record = toRecord(row);
     return { outcome: record.status, record };
   }
@@ -159,18 +162,18 @@ export class SqliteStore implements HubStore {
   }
 
   /** `urgent` writes leave at the end of this turn of the event loop; the others may wait a little (DONE_LINGER_MS). */
-  private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number, urgent = true): Promise<unknown> {
+  private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number, urgent = true, origin = ""): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     // A value that is not text would break the whole batch it travels in: refuse it alone, here.
-    if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string") {
-      const given = Object.entries({ scope, key, "message id": messageId, payload }).filter(([, v]) => typeof v !== "string");
-      return Promise.reject(new Error(`store: scope, key, message id and payload must be text (${given.map(([n, v]) => `${n} is ${typeof v}`).join(", ")})`));
+    if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string" || typeof origin !== "string") {
+      const given = Object.entries({ scope, key, "message id": messageId, payload, origin }).filter(([, v]) => typeof v !== "string");
+      return Promise.reject(new Error(`store: scope, key, message id, payload and origin must be text (${given.map(([n, v]) => `${n} is ${typeof v}`).join(", ")})`));
     }
     return new Promise((resolve, reject) => {
       const q = this.queued;
       q.code.push(code);
       q.time.push(time);
-      q.strings.push(scope, key, messageId, payload);
+      q.strings.push(scope, key, messageId, payload, origin);
       this.callers.push({ resolve, reject });
       // A full batch leaves at once, so the writer commits it while this thread goes on with the next messages.
       if (q.code.length >= MAX_BATCH) {

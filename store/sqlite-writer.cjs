@@ -11,26 +11,27 @@ db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 5000");
 
 const insert = db.prepare(
-  `INSERT INTO idempotency_keys (scope, key, message_id, status, payload, created_at)
-   VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+  `INSERT INTO idempotency_keys (scope, key, message_id, status, payload, created_at, origin)
+   VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
 );
 const select = db.prepare(`SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?`);
-// Once the effect is confirmed the outbox copy has served its purpose: dropping it keeps the file small.
-const done = db.prepare(
-  `UPDATE idempotency_keys SET status = 'done', done_at = ?, payload = '' WHERE scope = ? AND key = ? AND status = 'pending'`,
-);
+// The payload stays after the effect is confirmed: a later message with the same key is compared with it, so that
+// another order under the same number is told apart from a repeat (nodes/idempotent).
+const done = db.prepare(`UPDATE idempotency_keys SET status = 'done', done_at = ? WHERE scope = ? AND key = ? AND status = 'pending'`);
 const purge = db.prepare(`DELETE FROM idempotency_keys WHERE created_at < ?`);
 
 /** Operation codes, as the main thread sends them (see unpack below for the rest of an operation). */
 const CLAIM = 0;
 const DONE = 1;
 const PURGE = 2;
+/** Strings per operation, as the main thread packs them. */
+const STRINGS = 5;
 
 function apply(batch, i) {
   switch (batch.code[i]) {
     case CLAIM:
       // null when inserted now, else the stored row as it is
-      return insert.run(batch.scope[i], batch.key[i], batch.messageId[i], batch.payload[i], batch.time[i]).changes === 1
+      return insert.run(batch.scope[i], batch.key[i], batch.messageId[i], batch.payload[i], batch.time[i], batch.origin[i] || null).changes === 1
         ? null
         : select.get(batch.scope[i], batch.key[i]);
     case DONE:
@@ -57,19 +58,20 @@ const runBatch = db.transaction((batch) => {
 });
 
 /**
- * A batch arrives packed: codes, times, and the four strings of each operation (scope, key, message id, payload)
+ * A batch arrives packed: codes, times, and the five strings of each operation (scope, key, message id, payload, origin)
  * joined into one text with their lengths beside it, cheaper to pass between threads than arrays of strings.
  */
 function unpack(message) {
   const n = message.code.length;
-  const batch = { code: message.code, time: message.time, scope: new Array(n), key: new Array(n), messageId: new Array(n), payload: new Array(n) };
+  const batch = { code: message.code, time: message.time, scope: new Array(n), key: new Array(n), messageId: new Array(n), payload: new Array(n), origin: new Array(n) };
   const { text, lens } = message;
   let at = 0;
   for (let i = 0; i < n; i++) {
-    batch.scope[i] = text.slice(at, (at += lens[4 * i]));
-    batch.key[i] = text.slice(at, (at += lens[4 * i + 1]));
-    batch.messageId[i] = text.slice(at, (at += lens[4 * i + 2]));
-    batch.payload[i] = text.slice(at, (at += lens[4 * i + 3]));
+    batch.scope[i] = text.slice(at, (at += lens[STRINGS * i]));
+    batch.key[i] = text.slice(at, (at += lens[STRINGS * i + 1]));
+    batch.messageId[i] = text.slice(at, (at += lens[STRINGS * i + 2]));
+    batch.payload[i] = text.slice(at, (at += lens[STRINGS * i + 3]));
+    batch.origin[i] = text.slice(at, (at += lens[STRINGS * i + 4]));
   }
   return batch;
 }

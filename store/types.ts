@@ -9,10 +9,13 @@ export interface IdempotencyRecord {
   messageId: string;
   status: IdempotencyStatus;
   /**
-   * The outgoing message body as first produced (the outbox copy): a redelivery re-sends this, never a new one.
-   * Emptied once the effect is confirmed ("done"): a duplicate needs only the message id.
+   * The outgoing message body as first produced (the outbox copy): a redelivery re-sends this, never a new one. Kept
+   * after the effect is confirmed, to compare a later message with the same key against (empty in records written
+   * before 2026-11-22).
    */
   payload: string;
+  /** The inbound message id the key was first claimed for, when known: its redelivery is no other message. */
+  origin: string | null;
   createdAt: number;
   doneAt: number | null;
 }
@@ -32,8 +35,11 @@ export interface ClaimResult {
 
 export interface HubStore {
   readonly kind: "sqlite" | "postgres";
-  /** Insert the key with its outgoing message (outbox) unless present; return what is stored either way. */
-  claim(scope: string, key: string, messageId: string, payload: string, now: number): Promise<ClaimResult>;
+  /**
+   * Insert the key with its outgoing message (outbox) unless present; return what is stored either way. `origin` is
+   * the inbound message's id ("" when there is none).
+   */
+  claim(scope: string, key: string, messageId: string, payload: string, now: number, origin?: string): Promise<ClaimResult>;
   /** The effect of the key was handed on durably (publish confirmed). */
   markDone(scope: string, key: string, now: number): Promise<void>;
   /** Remove keys created before `olderThan` (epoch ms); returns how many. */

@@ -1,8 +1,9 @@
-import { duplicatesTotal } from "../../observability/metrics";
-import { getHubStore } from "../../store";
+import { duplicatesTotal, keyConflictsTotal } from "../../observability/metrics";
+import { getHubStore, type IdempotencyRecord } from "../../store";
 import { beginOutbox, deriveMessageId, inFlightOriginal, rememberStoredJson } from "../shared/outbox";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeAPI, NodeDef, SendFn } from "../shared/types";
+import { firstDifference } from "./difference";
 
 export interface IdempotentConfig extends NodeDef {
   /** Namespace of the keys, e.g. "order.accepted": the same business key in two scopes is two effects. */
@@ -10,7 +11,15 @@ export interface IdempotentConfig extends NodeDef {
   /** Comma-separated message properties whose values, joined by "/", form the business key. */
   keyProperties: string;
   retentionDays: string | number;
+  /**
+   * Comma-separated top-level payload properties left out when a repeat is compared with the first message (default
+   * "source": the channel and transmission that brought a document do not make it another one).
+   */
+  ignoreProperties?: string;
 }
+
+/** What became of a message: first time (or re-send), a repeat, or another message under a key already used. */
+type Outcome = { kind: "first" } | { kind: "duplicate" } | { kind: "conflict"; reason: string };
 
 const DAY_MS = 86_400_000;
 const IN_FLIGHT_WAIT_MS = 5000;
@@ -48,6 +57,9 @@ export function businessKey(msg: HubMessage, properties: KeyProperty[]): string 
  * idempotent: the first message with a business key goes to output 1 with an outgoing message id derived from the
  * key, and the key and outgoing payload are written to the store together (the outbox). A redelivery whose effect was
  * not confirmed re-sends the stored payload with the same id; a key already confirmed goes to output 2 (duplicate).
+ * Another message under a key already used, with other content (another buyer's order under the same number, a
+ * changed order sent without a new revision), is no duplicate: it goes to output 3 with the difference named, or
+ * fails when output 3 is not wired, and is never dropped as a repeat.
  */
 export class IdempotentController {
   private readonly rate: ThroughputStatus;
@@ -57,6 +69,8 @@ export class IdempotentController {
     const scope = config.scope || "default";
     const properties = keyProperties(RED, config.keyProperties || "payload.orderNumber,payload.revision");
     const retentionMs = (Number(config.retentionDays) || 30) * DAY_MS;
+    const ignored = new Set((config.ignoreProperties ?? "source").split(",").map((p) => p.trim()).filter(Boolean));
+    const conflictsWired = () => ((node as unknown as { wires?: string[][] }).wires?.[2]?.length ?? 0) > 0;
     const purge = () => void getHubStore().purgeBefore(Date.now() - retentionMs).catch((e) => node.warn(`idempotent: purge failed: ${e}`));
     const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
     purgeTimer.unref();
@@ -64,8 +78,18 @@ export class IdempotentController {
 
     node.on("input", (m: object, send: SendFn, done: DoneFn) => {
       const msg = m as HubMessage;
-      this.handle(scope, properties, msg).then(
-        (duplicate) => {
+      this.handle(scope, properties, ignored, msg).then(
+        (outcome) => {
+          if (outcome.kind === "conflict") {
+            keyConflictsTotal.inc({ scope });
+            this.rate.hit("conflicts");
+            msg.rejection = { code: "conflict", message: outcome.reason };
+            msg.error = { message: outcome.reason, source: { id: node.id, type: node.type, name: node.name || "idempotent" } };
+            if (!conflictsWired()) return done(new Error(outcome.reason));
+            send([null, null, msg]);
+            return done();
+          }
+          const duplicate = outcome.kind === "duplicate";
           send(duplicate ? [null, msg] : [msg, null]);
           this.rate.hit(duplicate ? "duplicates" : undefined);
           done();
@@ -82,8 +106,7 @@ export class IdempotentController {
     });
   }
 
-  /** Returns true when the message is a duplicate of a confirmed one. */
-  private async handle(scope: string, properties: KeyProperty[], msg: HubMessage): Promise<boolean> {
+  private async handle(scope: string, properties: KeyProperty[], ignored: ReadonlySet<string>, msg: HubMessage): Promise<Outcome> {
     const key = businessKey(msg, properties);
     const payload = JSON.stringify(msg.payload ?? null) as string | undefined;
     if (payload === undefined) throw new Error(`idempotent: msg.payload (a ${typeof msg.payload}) cannot be kept as JSON for the outbox`);
@@ -92,18 +115,35 @@ export class IdempotentController {
     const original = redelivered ? undefined : inFlightOriginal(scope, key, IN_FLIGHT_WAIT_MS);
     if (original) await original;
     const messageId = deriveMessageId(scope, key);
-    const { outcome, record } = await getHubStore().claim(scope, key, messageId, payload, Date.now());
+    const origin = typeof msg.messageId === "string" ? msg.messageId : "";
+    const { outcome, record } = await getHubStore().claim(scope, key, messageId, payload, Date.now(), origin);
     msg.businessKey = key;
+    const conflict = outcome === "new" ? undefined : otherContent(record, outcome, payload, origin, ignored);
+    if (conflict) {
+      return { kind: "conflict", reason: `key ${key} (${scope}) was used before by message ${record.messageId} with other content (${conflict}): this is not a repeat of it; a change needs a key of its own (for an order, a new revision)` };
+    }
     if (outcome === "done") {
       duplicatesTotal.inc({ scope });
       msg.duplicateOf = record.messageId;
-      return true;
+      return { kind: "duplicate" };
     }
     if (outcome === "pending") msg.payload = JSON.parse(record.payload);
     rememberStoredJson(msg.payload, record.payload);
     msg.messageId = record.messageId;
     msg._outbox = { scope, key };
     beginOutbox(scope, key);
-    return false;
+    return { kind: "first" };
   }
+}
+
+/**
+ * Where a message under a key already stored differs from the stored one, or undefined when it is a repeat: its own
+ * redelivery (the same inbound message id) always is, and so is anything compared with a record that cannot tell
+ * (written before payloads were kept, or pending without a known origin, which is re-sent as before).
+ */
+function otherContent(record: IdempotencyRecord, outcome: "pending" | "done", payload: string, origin: string, ignored: ReadonlySet<string>): string | undefined {
+  if (origin && record.origin === origin) return undefined;
+  if (!record.payload || (outcome === "pending" && !record.origin)) return undefined;
+  if (record.payload === payload) return undefined;
+  return firstDifference(JSON.parse(record.payload), JSON.parse(payload), ignored);
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { completeOutbox, deriveMessageId } from "../../nodes/shared/outbox";
 import { SqliteStore, setHubStore } from "../../store";
 import nodeRedUtil from "@node-red/util";
-import { helper, loadFlow } from "../support/node-red";
+import { helper, loadFlow, whereItGoes } from "../support/node-red";
 
 let dir: string;
 let store: SqliteStore;
@@ -26,24 +26,10 @@ interface Out {
 }
 
 /** Send one message and say which output it left on. */
-function send(payload: Record<string, unknown>): Promise<{ port: "first" | "dup" | "error"; msg: Out }> {
-  return new Promise((resolve) => {
-    const idem = helper.getNode("idem");
-    const listeners: Array<[{ removeListener: (e: string, f: never) => void }, string, (x: never) => void]> = [];
-    const settle = (port: "first" | "dup" | "error", msg: Out) => {
-      for (const [node, event, fn] of listeners) node.removeListener(event, fn as never);
-      resolve({ port, msg });
-    };
-    const listen = (node: { on: (e: string, f: never) => void; removeListener: (e: string, f: never) => void }, event: string, fn: (x: never) => void) => {
-      node.on(event, fn as never);
-      listeners.push([node, event, fn]);
-    };
-    const mine = (m: Out) => m.payload === payload || (m.payload as unknown as { orderNumber: string })?.orderNumber === payload.orderNumber;
-    listen(helper.getNode("first"), "input", (msg: Out) => mine(msg) && settle("first", msg));
-    listen(helper.getNode("dup"), "input", (msg: Out) => mine(msg) && settle("dup", msg));
-    listen(idem, "call:error", (call: { args: [Error, Out] }) => settle("error", { ...call.args[1], error: call.args[0] } as never));
-    idem.receive({ payload });
-  });
+async function send(payload: Record<string, unknown>): Promise<{ port: "first" | "dup" | "error"; msg: Out }> {
+  const mine = (m: Out) => m.payload === payload || (m.payload as unknown as { orderNumber: string })?.orderNumber === payload.orderNumber;
+  const { port, msg, error } = await whereItGoes<Out>("idem", ["first", "dup"], { payload }, mine);
+  return { port: port as "first" | "dup" | "error", msg: error ? ({ ...msg, error } as Out) : msg };
 }
 
 beforeEach(async () => {

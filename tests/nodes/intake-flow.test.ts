@@ -79,6 +79,25 @@ describe("order intake flow", () => {
     expect(dead.properties.messageId).toBe("csv-bad");
   });
 
+  it("refuses another buyer's order under a number already accepted: order.rejected naming the difference, the document in the DLQ", async () => {
+    const events = await startFlow();
+    await client.send(INBOUND, JSON.stringify(canonicalOrder("SO-TWICE")), { contentType: "application/json", messageId: "buyer-1" });
+    const [first] = await client.collect(events, 1);
+    expect(first.fields.routingKey).toBe("order.accepted");
+    const other = JSON.stringify({ ...canonicalOrder("SO-TWICE"), buyer: { id: "C-2002", name: "Keller Maschinenbau AG" } });
+    await client.send(INBOUND, other, { contentType: "application/json", messageId: "buyer-2" });
+    const [event] = await client.collect(events, 1);
+    expect(event.fields.routingKey).toBe("order.rejected");
+    expect(json(event)).toMatchObject({ orderNumber: "SO-TWICE", revision: 0, code: "conflict", failedNode: "once per order + revision" });
+    expect(json(event).reason).toMatch(/^key SO-TWICE\/0 \(order.accepted\) was used before by message .* \(buyer.id: "C-1001" before, now "C-2002"\)/);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    expect(dead.content.toString()).toBe(other);
+    expect(dead.properties.messageId).toBe("buyer-2");
+    expect(dead.properties.headers?.["x-orderhub-node"]).toBe("once per order + revision");
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/buyer.id: "C-1001" before, now "C-2002"/);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
   it("accepts 1,000 orders with 50 invalid and 50 duplicates as exactly 900 events, 50 dead letters, none lost", async () => {
     const events = await startFlow();
     // 900 good orders, an invalid one after every 18th, then 50 repeats of orders already sent.

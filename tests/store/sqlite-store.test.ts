@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import Database from "better-sqlite3";
 import { SqliteStore } from "../../store";
 
 let dir: string;
@@ -26,7 +27,28 @@ describe("idempotency keys in SQLite", () => {
     expect(again).toMatchObject({ outcome: "pending", record: { messageId: "id-1", payload: '{"v":1}', createdAt: 1000 } });
     await store.markDone("order.accepted", "4711/0", 3000);
     const dup = await store.claim("order.accepted", "4711/0", "id-3", '{"v":3}', 4000);
-    expect(dup).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 3000, payload: "" } });
+    expect(dup).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 3000, payload: '{"v":1}' } });
+  });
+
+  it("keeps the inbound message a key was claimed for, and nothing for a claim without one", async () => {
+    await store.claim("s", "with", "id-1", "{}", 1, "inbound-7");
+    await store.claim("s", "without", "id-2", "{}", 1);
+    expect((await store.claim("s", "with", "x", "{}", 2, "inbound-8")).record.origin).toBe("inbound-7");
+    expect((await store.claim("s", "without", "x", "{}", 2)).record.origin).toBeNull();
+  });
+
+  it("opens a file written before origins were kept: its keys stay, without an origin", async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), "orderhub-store-"));
+    const old = new Database(file());
+    old.exec(`CREATE TABLE idempotency_keys (scope TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'done')), payload TEXT NOT NULL, created_at INTEGER NOT NULL,
+      done_at INTEGER, PRIMARY KEY (scope, key)); CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+      INSERT INTO idempotency_keys VALUES ('s', '4711/0', 'old-id', 'done', '', 1, 2); PRAGMA user_version = 1;`);
+    old.close();
+    store = new SqliteStore(file());
+    expect(await store.claim("s", "4711/0", "new-id", "{}", 3, "m")).toMatchObject({ outcome: "done", record: { messageId: "old-id", payload: "", origin: null } });
   });
 
   it("keeps every character of keys and payloads that travel together in one batch, empty ones included", async () => {

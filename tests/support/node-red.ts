@@ -64,3 +64,27 @@ export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unkn
   }
   await helper.load(nodes, flow);
 }
+
+type Listenable = { on(event: string, fn: never): void; removeListener(event: string, fn: never): void };
+
+/**
+ * Sends `msg` into node `nodeId` and resolves with the output it left on: the name of the helper node (of `outputs`)
+ * that received a message `mine` recognises, or "error" when the node reported an error (then `error` is set).
+ */
+export function whereItGoes<M>(nodeId: string, outputs: string[], msg: Record<string, unknown>, mine: (m: M) => boolean): Promise<{ port: string; msg: M; error?: Error }> {
+  return new Promise((resolve) => {
+    const listeners: Array<[Listenable, string, (x: never) => void]> = [];
+    const listen = (node: Listenable, event: string, fn: (x: never) => void) => {
+      node.on(event, fn as never);
+      listeners.push([node, event, fn]);
+    };
+    const settle = (port: string, got: M, error?: Error) => {
+      for (const [node, event, fn] of listeners) node.removeListener(event, fn as never);
+      resolve({ port, msg: got, error });
+    };
+    for (const name of outputs) listen(helper.getNode(name) as unknown as Listenable, "input", (m: M) => mine(m) && settle(name, m));
+    const node = helper.getNode(nodeId) as unknown as Listenable & { receive(m: object): void };
+    listen(node, "call:error", (call: { args: [Error, M] }) => settle("error", call.args[1], call.args[0]));
+    node.receive(msg);
+  });
+}
