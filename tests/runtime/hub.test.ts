@@ -65,6 +65,12 @@ describe("the hub without an admin password", () => {
     expect(await res.json()).toEqual({ name: "orderhub", version: expect.any(String) });
   });
 
+  it("answers a path under /api that nobody serves with a JSON 404 naming the routes there are", async () => {
+    const res = await fetch(`${hub.url}/api/orders`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toMatch(/^GET \/api\/orders: no such route \(OrderHub answers POST \/api\/orders, /);
+  });
+
   it("counts each completed message per tab and node on /metrics", async () => {
     await fetch(`${hub.url}/api/ping`);
     const res = await fetch(`${hub.url}/metrics`);
