@@ -20,6 +20,8 @@ export interface IdempotentConfig extends NodeDef {
 
 /** What became of a message: first time (or re-send), a repeat, or another message under a key already used. */
 type Outcome = { kind: "first" } | { kind: "duplicate" } | { kind: "conflict"; reason: string };
+const FIRST: Outcome = { kind: "first" };
+const DUPLICATE: Outcome = { kind: "duplicate" };
 
 const DAY_MS = 86_400_000;
 const IN_FLIGHT_WAIT_MS = 5000;
@@ -125,14 +127,14 @@ export class IdempotentController {
     if (outcome === "done") {
       duplicatesTotal.inc({ scope });
       msg.duplicateOf = record.messageId;
-      return { kind: "duplicate" };
+      return DUPLICATE;
     }
     if (outcome === "pending") msg.payload = JSON.parse(record.payload);
     rememberStoredJson(msg.payload, record.payload);
     msg.messageId = record.messageId;
     msg._outbox = { scope, key };
     beginOutbox(scope, key);
-    return { kind: "first" };
+    return FIRST;
   }
 }
 
