@@ -22,8 +22,13 @@ const EDIFACT_CANCELLING_FUNCTIONS: Record<string, string> = {
 const at = (tree: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((node, step) => (node && typeof node === "object" ? (node as Record<string, unknown>)[step] : undefined), tree);
 
-/** IDoc ORDERS05: EDI_DC40/MESTYP, when given, must be ORDERS. */
+/** IDoc ORDERS05: one IDoc per document (as one ORDERS message per EDIFACT interchange), and EDI_DC40/MESTYP, when given, ORDERS. */
 export function refuseIdocNonOrder(tree: XmlTree): void {
+  const idocs = at(tree, "ORDERS05", "IDOC");
+  if (Array.isArray(idocs)) {
+    const numbers = idocs.map((idoc) => text(at(idoc, "EDI_DC40", "DOCNUM")) ?? "?").join(", ");
+    throw new DocumentError("multiple-messages", `ORDERS05 holds ${idocs.length} IDocs (${numbers}); send one order per document`, { format: "idoc" });
+  }
   const control = at(tree, "ORDERS05", "IDOC", "EDI_DC40");
   const messageType = text(at(control, "MESTYP"))?.toUpperCase();
   if (messageType === undefined || messageType === "ORDERS") return;
