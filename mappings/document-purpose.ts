@@ -1,10 +1,10 @@
-// Is the document a new (or revised) order at all? Some formats carry responses, changes and cancellations in the
-// same envelope as orders: an IDoc ORDERS05 whose message type is ORDRSP, a cXML OrderRequest of type "delete", an
-// EDIFACT ORDERS whose BGM says "cancellation". Mapped field by field, each would come out as a valid-looking order,
-// so it is refused here, before the mapping, with a sentence that says what the document is.
+// Is the document one new (or revised) order? Some formats carry several documents in one envelope, or responses,
+// changes and cancellations in the same envelope as orders: an IDoc ORDERS05 whose message type is ORDRSP, a cXML
+// OrderRequest of type "delete", an EDIFACT ORDERS whose BGM says "cancellation". Mapped field by field, each would
+// come out as a valid-looking order, so it is refused here, before the mapping, with a sentence that says what it is.
 import { DocumentError } from "./errors";
 import { text } from "./functions";
-import { Segment, segmentLocation } from "./formats/edifact";
+import { EdifactInterchange, EdifactMessage, segmentLocation } from "./formats/edifact";
 import type { XmlTree } from "./formats/xml";
 
 /** SAP message types that travel in the ORDERS05 basic type. */
@@ -34,11 +34,9 @@ export function refuseIdocNonOrder(tree: XmlTree): void {
   if (messageType === undefined || messageType === "ORDERS") return;
   const idoc = text(at(control, "DOCNUM"));
   const what = IDOC_MESSAGE_TYPES[messageType] ? ` (${IDOC_MESSAGE_TYPES[messageType]})` : "";
-  throw new DocumentError(
-    "not-an-order",
-    `EDI_DC40/MESTYP: IDoc ${idoc ?? ""}${idoc ? " " : ""}is message type ${messageType}${what}, not ORDERS: only orders are taken in`,
-    { format: "idoc" },
-  );
+  throw new DocumentError("not-an-order", `EDI_DC40/MESTYP: IDoc${idoc ? ` ${idoc}` : ""} is message type ${messageType}${what}, not ORDERS: only orders are taken in`, {
+    format: "idoc",
+  });
 }
 
 /**
@@ -66,11 +64,21 @@ export function refuseCxmlNonOrder(tree: XmlTree): void {
   throw new DocumentError("unknown-operation", `OrderRequestHeader/@type: "${type}" is not a cXML order operation (new, update or delete)`, { format: "cxml" });
 }
 
-/** EDIFACT ORDERS: BGM 1225 (message function) must not be a cancellation or deletion. */
-export function refuseEdifactNonOrder(segments: Segment[]): void {
-  const bgm = segments.find((s) => s.tag === "BGM");
+/**
+ * The one ORDERS message of an EDIFACT interchange: an interchange with several messages, a message of another type
+ * (INVOIC, ORDRSP …) and an ORDERS whose BGM 1225 (message function) is a cancellation or deletion are refused.
+ */
+export function theEdifactOrder(interchange: EdifactInterchange): EdifactMessage {
+  const [message, ...others] = interchange.messages;
+  if (others.length > 0) {
+    throw new DocumentError("multiple-messages", `interchange ${interchange.controlRef ?? ""} holds ${interchange.messages.length} messages; send one order per interchange`, { format: "edifact" });
+  }
+  if (message.type !== "ORDERS") {
+    throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order`, { format: "edifact" });
+  }
+  const bgm = message.segments.find((s) => s.tag === "BGM");
   const code = bgm?.e3?.[0];
-  if (!bgm || code === undefined || !EDIFACT_CANCELLING_FUNCTIONS[code]) return;
+  if (!bgm || code === undefined || !EDIFACT_CANCELLING_FUNCTIONS[code]) return message;
   const order = bgm.e2?.[0] ? `order ${bgm.e2[0]}` : "the order";
   throw new DocumentError(
     "cancellation",

@@ -2,7 +2,7 @@
 // Syntax (XML, EDIFACT, CSV) is parsed here; the field mapping lives in the .jsonata files beside this one.
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { detectFormat } from "./detect";
-import { refuseCxmlNonOrder, refuseEdifactNonOrder, refuseIdocNonOrder } from "./document-purpose";
+import { refuseCxmlNonOrder, refuseIdocNonOrder, theEdifactOrder } from "./document-purpose";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { MappingContext } from "./functions";
@@ -40,14 +40,7 @@ interface Parsed {
 
 function parseEdifactOrder(body: Buffer | string): Parsed {
   const interchange = parseEdifact(body);
-  const [message, ...others] = interchange.messages;
-  if (others.length > 0) {
-    throw new DocumentError("multiple-messages", `interchange ${interchange.controlRef ?? ""} holds ${interchange.messages.length} messages; send one order per interchange`, { format: "edifact" });
-  }
-  if (message.type !== "ORDERS") {
-    throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order`, { format: "edifact" });
-  }
-  refuseEdifactNonOrder(message.segments);
+  const message = theEdifactOrder(interchange);
   const { messages: _messages, ...header } = interchange;
   return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx: { format: "edifact", decimalMark: interchange.decimalMark } };
 }

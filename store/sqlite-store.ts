@@ -47,9 +47,8 @@ const PURGE = 2;
 
 /**
  * A batch being gathered: the code and time of each operation, and its five strings (scope, key, message id, payload,
- * origin)
- * one after the other. It crosses to the writer thread with the strings joined into one text and their lengths
- * beside it: one long string is copied in one go, where an array of strings is cloned string by string.
+ * origin) one after the other. It crosses to the writer thread with the strings joined into one text and their
+ * lengths beside it: one long string is copied in one go, where an array of strings is cloned string by string.
  */
 interface Batched {
   code: number[];

@@ -10,8 +10,8 @@ export interface IdempotencyRecord {
   status: IdempotencyStatus;
   /**
    * The outgoing message body as first produced (the outbox copy): a redelivery re-sends this, never a new one. Kept
-   * after the effect is confirmed, to compare a later message with the same key against (empty in records written
-   * before 2026-11-22).
+   * after the effect is confirmed, to compare a later message with the same key against (empty in records confirmed
+   * before schema version 2, which emptied it).
    */
   payload: string;
   /** The inbound message id the key was first claimed for, when known: its redelivery is no other message. */

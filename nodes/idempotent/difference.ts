@@ -1,5 +1,5 @@
 /**
- * The first place where two JSON values differ, as a path and both values (`buyer.id: "C-1001" → "C-2002"`), or
+ * The first place where two JSON values differ, as a path and both values (`buyer.id: "C-1001" before, now "C-2002"`), or
  * undefined when they are equal. Properties named in `ignore` are left out at the top level only (e.g. `source`:
  * which channel and transmission brought a document does not make it another order).
  */
