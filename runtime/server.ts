@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from "express";
+import express from "express";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { BrokerConnection } from "../connectors/amqp";
@@ -6,7 +6,7 @@ import { logger } from "../observability/logger";
 import { ADMIN_ROOT, NODE_ROOT, buildSettings } from "../settings";
 import { closeHubStore, getHubStore } from "../store";
 import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
-import { apiRouter } from "./api";
+import { apiNotFound, apiRouter } from "./api";
 import type { HubConfig } from "./config";
 import { opsRouter } from "./health";
 import { RED } from "./node-red";
@@ -59,7 +59,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   apiBroker.register(server);
   app.use(NODE_ROOT, apiRouter({ config, store: getHubStore, broker: apiBroker }));
   app.use(NODE_ROOT, RED.httpNode);
-  app.use(NODE_ROOT, apiNotFound);
+  app.use(NODE_ROOT, apiNotFound(NODE_ROOT));
 
   try {
     await RED.start();
@@ -72,13 +72,6 @@ export async function startHub(config: HubConfig): Promise<Hub> {
     detach();
     throw err;
   }
-}
-
-/** What neither OrderHub's routes nor a flow's `http in` answered under /api: JSON for an API client, not a page. */
-function apiNotFound(req: Request, res: Response): void {
-  res.status(404).json({
-    error: `${req.method} ${NODE_ROOT}${req.path}: no such route (OrderHub answers POST ${NODE_ROOT}/orders, POST ${NODE_ROOT}/orders/normalize and GET ${NODE_ROOT}/version; flows add their own with http in nodes)`,
-  });
 }
 
 async function stopHub(server: Server, sockets: Set<Socket>, detach: () => void, apiBroker: BrokerConnection): Promise<void> {

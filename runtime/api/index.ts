@@ -1,4 +1,4 @@
-import type { Router } from "express";
+import type { Request, RequestHandler, Response, Router } from "express";
 import express from "express";
 import type { HubStore } from "../../store/types";
 import type { HubConfig } from "../config";
@@ -26,4 +26,16 @@ export function apiRouter(deps: ApiDeps): Router {
   });
   router.use(ordersRouter(deps.broker));
   return router;
+}
+
+/**
+ * Behind the flows' `http in` routes: what nobody answered under `root` gets JSON an API client can read, naming the
+ * routes above (keep the list in step with apiRouter and ordersRouter).
+ */
+export function apiNotFound(root: string): RequestHandler {
+  return (req: Request, res: Response) => {
+    res.status(404).json({
+      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize and GET ${root}/version; flows add their own with http in nodes)`,
+    });
+  };
 }
