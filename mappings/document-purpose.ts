@@ -1,10 +1,11 @@
-// Is the document one new (or revised) order? Some formats carry several documents in one envelope, or responses,
-// changes and cancellations in the same envelope as orders: an IDoc ORDERS05 whose message type is ORDRSP, a cXML
-// OrderRequest of type "delete", an EDIFACT ORDERS whose BGM says "cancellation". Mapped field by field, each would
-// come out as a valid-looking order, so it is refused here, before the mapping, with a sentence that says what it is.
+// Does the document place new (or revised) orders? Responses, changes and cancellations travel in the same envelopes as
+// orders: an IDoc ORDERS05 whose message type is ORDRSP, a cXML OrderRequest of type "delete", an EDIFACT ORDERS whose
+// BGM says "cancellation". Mapped field by field, each would come out as a valid-looking order, so it is refused here,
+// before the mapping, with a sentence that says what it is. Envelopes with several orders (an interchange's messages,
+// a file's IDocs) are checked one order at a time: each is refused or taken on its own.
 import { DocumentError } from "./errors";
 import { text } from "./functions";
-import { EdifactInterchange, EdifactMessage, segmentLocation } from "./formats/edifact";
+import { EdifactMessage, segmentLocation } from "./formats/edifact";
 import type { XmlTree } from "./formats/xml";
 
 /** SAP message types that travel in the ORDERS05 basic type. */
@@ -22,19 +23,22 @@ const EDIFACT_CANCELLING_FUNCTIONS: Record<string, string> = {
 const at = (tree: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((node, step) => (node && typeof node === "object" ? (node as Record<string, unknown>)[step] : undefined), tree);
 
-/** IDoc ORDERS05: one IDoc per document (as one ORDERS message per EDIFACT interchange), and EDI_DC40/MESTYP, when given, ORDERS. */
-export function refuseIdocNonOrder(tree: XmlTree): void {
+/** The IDocs of an ORDERS05 file: one, or several one after the other. */
+export function idocsOf(tree: XmlTree): unknown[] {
   const idocs = at(tree, "ORDERS05", "IDOC");
-  if (Array.isArray(idocs)) {
-    const numbers = idocs.map((idoc) => text(at(idoc, "EDI_DC40", "DOCNUM")) ?? "?").join(", ");
-    throw new DocumentError("multiple-messages", `ORDERS05 holds ${idocs.length} IDocs (${numbers}); send one order per document`, { format: "idoc" });
-  }
-  const control = at(tree, "ORDERS05", "IDOC", "EDI_DC40");
-  const messageType = text(at(control, "MESTYP"))?.toUpperCase();
+  return Array.isArray(idocs) ? idocs : [idocs];
+}
+
+/** The IDoc number (EDI_DC40/DOCNUM) of one IDoc, when it has one. */
+export const idocNumber = (idoc: unknown): string | undefined => text(at(idoc, "EDI_DC40", "DOCNUM"));
+
+/** IDoc ORDERS05: EDI_DC40/MESTYP, when given, must be ORDERS (ORDRSP and ORDCHG travel in the same basic type). */
+export function refuseIdocNonOrder(idoc: unknown): void {
+  const messageType = text(at(idoc, "EDI_DC40", "MESTYP"))?.toUpperCase();
   if (messageType === undefined || messageType === "ORDERS") return;
-  const idoc = text(at(control, "DOCNUM"));
+  const number = idocNumber(idoc);
   const what = IDOC_MESSAGE_TYPES[messageType] ? ` (${IDOC_MESSAGE_TYPES[messageType]})` : "";
-  throw new DocumentError("not-an-order", `EDI_DC40/MESTYP: IDoc${idoc ? ` ${idoc}` : ""} is message type ${messageType}${what}, not ORDERS: only orders are taken in`, {
+  throw new DocumentError("not-an-order", `EDI_DC40/MESTYP: IDoc${number ? ` ${number}` : ""} is message type ${messageType}${what}, not ORDERS: only orders are taken in`, {
     format: "idoc",
   });
 }
@@ -65,20 +69,16 @@ export function refuseCxmlNonOrder(tree: XmlTree): void {
 }
 
 /**
- * The one ORDERS message of an EDIFACT interchange: an interchange with several messages, a message of another type
- * (INVOIC, ORDRSP …) and an ORDERS whose BGM 1225 (message function) is a cancellation or deletion are refused.
+ * One message of an EDIFACT interchange must be an ORDERS (not INVOIC, ORDRSP …) whose BGM 1225 (message function)
+ * places the order rather than cancelling or deleting it.
  */
-export function theEdifactOrder(interchange: EdifactInterchange): EdifactMessage {
-  const [message, ...others] = interchange.messages;
-  if (others.length > 0) {
-    throw new DocumentError("multiple-messages", `interchange ${interchange.controlRef ?? ""} holds ${interchange.messages.length} messages; send one order per interchange`, { format: "edifact" });
-  }
+export function refuseEdifactNonOrder(message: EdifactMessage): void {
   if (message.type !== "ORDERS") {
     throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order`, { format: "edifact" });
   }
   const bgm = message.segments.find((s) => s.tag === "BGM");
   const code = bgm?.e3?.[0];
-  if (!bgm || code === undefined || !EDIFACT_CANCELLING_FUNCTIONS[code]) return message;
+  if (!bgm || code === undefined || !EDIFACT_CANCELLING_FUNCTIONS[code]) return;
   const order = bgm.e2?.[0] ? `order ${bgm.e2[0]}` : "the order";
   throw new DocumentError(
     "cancellation",

@@ -2,7 +2,7 @@
 // Syntax (XML, EDIFACT, CSV) is parsed here; the field mapping lives in the .jsonata files beside this one.
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { detectFormat } from "./detect";
-import { refuseCxmlNonOrder, refuseIdocNonOrder, theEdifactOrder } from "./document-purpose";
+import { idocNumber, idocsOf, refuseCxmlNonOrder, refuseEdifactNonOrder, refuseIdocNonOrder } from "./document-purpose";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { MappingContext } from "./functions";
@@ -38,24 +38,59 @@ interface Parsed {
   ctx: MappingContext;
 }
 
-function parseEdifactOrder(body: Buffer | string): Parsed {
-  const interchange = parseEdifact(body);
-  const message = theEdifactOrder(interchange);
-  const { messages: _messages, ...header } = interchange;
-  return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx: { format: "edifact", decimalMark: interchange.decimalMark } };
+/**
+ * One order of a document, not yet mapped. Most formats hold one; an EDIFACT interchange may hold several ORDERS
+ * messages and an IDoc file several IDocs. `parse` refuses a part that places no order (a cancellation, an order
+ * response) on its own, so the other orders of the same document are still taken.
+ */
+interface UnmappedPart {
+  /** What the sender calls it: the EDIFACT message reference (UNH 0062) or the IDoc number (DOCNUM). */
+  ref?: string;
+  /** "message" or "IDoc": how an error names the part. */
+  noun: string;
+  parse(): Parsed;
 }
 
-function parse(body: Buffer | string, format: Exclude<OrderFormat, "json">): Parsed {
+function edifactParts(body: Buffer | string): UnmappedPart[] {
+  const { messages, ...header } = parseEdifact(body);
+  const ctx: MappingContext = { format: "edifact", decimalMark: header.decimalMark };
+  return messages.map((message) => ({
+    ref: message.ref,
+    noun: "message",
+    parse: () => {
+      refuseEdifactNonOrder(message);
+      return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx };
+    },
+  }));
+}
+
+function idocParts(body: Buffer | string): UnmappedPart[] {
+  const tree = parseXml(body, "idoc");
+  const file = (tree as { ORDERS05: Record<string, unknown> }).ORDERS05;
+  return idocsOf(tree).map((idoc) => ({
+    ref: idocNumber(idoc),
+    noun: "IDoc",
+    parse: () => {
+      refuseIdocNonOrder(idoc);
+      return { input: { ...tree, ORDERS05: { ...file, IDOC: idoc } }, ctx: { format: "idoc" } };
+    },
+  }));
+}
+
+function parts(body: Buffer | string, format: Exclude<OrderFormat, "json">): UnmappedPart[] {
   switch (format) {
     case "edifact":
-      return parseEdifactOrder(body);
-    case "csv":
-      return { input: parseCsv(body), ctx: { format } };
+      return edifactParts(body);
+    case "idoc":
+      return idocParts(body);
+    case "csv": {
+      const input = parseCsv(body);
+      return [{ noun: "order", parse: () => ({ input, ctx: { format } }) }];
+    }
     default: {
       const tree = parseXml(body, format);
-      if (format === "idoc") refuseIdocNonOrder(tree);
       if (format === "cxml") refuseCxmlNonOrder(tree);
-      return { input: tree, ctx: { format } };
+      return [{ noun: "order", parse: () => ({ input: tree, ctx: { format } }) }];
     }
   }
 }
@@ -80,14 +115,65 @@ export function prepareMappings(): void {
   for (const file of Object.values(MAPPING_FILES)) compileMapping(file);
 }
 
-/** Normalizes one order document of any supported format into a validated canonical order. */
-export async function normalizeOrder(body: Buffer | string, opts: NormalizeOptions = {}): Promise<CanonicalOrder> {
-  refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
-  const format = !opts.format || opts.format === "auto" ? detectFormat(body, opts.contentType) : opts.format;
-  if (format === "json") return validate(parseJson(body), "json");
-  const { input, ctx } = parse(body, format);
+/** Where an order sits in a document that holds several: 1-based index, how many, and the sender's reference. */
+export interface DocumentPart {
+  index: number;
+  count: number;
+  ref?: string;
+}
+
+/** One order of a document: the canonical order, or why this one was refused (the others stand on their own). */
+export type OrderOutcome = { part: DocumentPart; order: CanonicalOrder; error?: undefined } | { part: DocumentPart; order?: undefined; error: DocumentError };
+
+/** "message 2 of 3 (00621)": how a refusal names the order it is about, in a document that holds several. */
+export function partLabel(part: DocumentPart, noun = "order"): string {
+  return `${noun} ${part.index} of ${part.count}${part.ref ? ` (${part.ref})` : ""}`;
+}
+
+async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "json">, opts: NormalizeOptions): Promise<CanonicalOrder> {
+  const { input, ctx } = unmapped.parse();
   const draft = await runMapping(MAPPING_FILES[format], input, ctx);
   return validate(finishOrder(draft, { format, sourceSystem: opts.sourceSystem }), format);
+}
+
+/**
+ * Normalizes an order document of any supported format into validated canonical orders: one for most documents,
+ * one per ORDERS message of an EDIFACT interchange and per IDoc of an ORDERS05 file. A document that cannot be read
+ * at all, or whose only order is refused, throws a DocumentError; in a document with several orders, each refused
+ * order is an outcome with its error, named by its place in the document, and the others are still taken.
+ */
+export async function normalizeOrders(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
+  refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  const format = !opts.format || opts.format === "auto" ? detectFormat(body, opts.contentType) : opts.format;
+  if (format === "json") return [{ part: { index: 1, count: 1 }, order: validate(parseJson(body), "json") }];
+  const unmapped = parts(body, format);
+  if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await mapPart(unmapped[0], format, opts) }];
+  const outcomes: OrderOutcome[] = [];
+  for (const [i, one] of unmapped.entries()) {
+    const part = { index: i + 1, count: unmapped.length, ref: one.ref };
+    try {
+      outcomes.push({ part, order: await mapPart(one, format, opts) });
+    } catch (err) {
+      if (!(err instanceof DocumentError)) throw err;
+      outcomes.push({ part, error: new DocumentError(err.code, `${partLabel(part, one.noun)}: ${err.message}`, { format: err.format ?? format, line: err.line }) });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Normalizes a document that holds exactly one order. One that holds several is refused as `multiple-messages`
+ * (normalizeOrders takes each of them).
+ */
+export async function normalizeOrder(body: Buffer | string, opts: NormalizeOptions = {}): Promise<CanonicalOrder> {
+  const outcomes = await normalizeOrders(body, opts);
+  if (outcomes.length > 1) {
+    const refs = outcomes.map((o) => o.part.ref ?? "?").join(", ");
+    throw new DocumentError("multiple-messages", `the document holds ${outcomes.length} orders (${refs}), where one was expected`);
+  }
+  const [only] = outcomes;
+  if (only.error) throw only.error;
+  return only.order;
 }
 
 /** Validates a value as a canonical order; throws DocumentError `schema-violation` with a readable sentence. */

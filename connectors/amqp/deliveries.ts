@@ -28,15 +28,50 @@ export type DeliveryState =
   /** Its channel is gone: the broker delivers it again. */
   | "gone";
 
+/** Why one part of a split delivery failed, kept until the last part is settled. */
+export interface PartFailure {
+  part: number;
+  error: string;
+  node: string;
+  flow?: string;
+}
+
+/** A delivery whose document became several messages (one per order): open parts, and the failures so far. */
+export interface Split {
+  count: number;
+  open: Set<number>;
+  failures: PartFailure[];
+}
+
+/** `<delivery key>#<part>`: the settlement key of one part of a split delivery (parts count from 1). */
+const PART_MARK = "#";
+
+export function partKey(key: string, part: number): string {
+  return `${key}${PART_MARK}${part}`;
+}
+
+/** The delivery key and part number of a part's key, or undefined for a whole delivery's key. */
+export function partOf(key: string): { parent: string; part: number } | undefined {
+  const at = key.lastIndexOf(PART_MARK);
+  return at < 0 ? undefined : { parent: key.slice(0, at), part: Number(key.slice(at + 1)) };
+}
+
 export class DeliveryRegistry {
   private readonly byKey = new Map<string, Delivery>();
   private readonly openChannels = new Set<number>();
+  private readonly splits = new Map<string, Split>();
 
   channelOpened(channelSeq: number): void {
     this.openChannels.add(channelSeq);
   }
 
   state(key: string): DeliveryState {
+    const part = partOf(key);
+    if (part) {
+      const split = this.splits.get(part.parent);
+      if (split) return split.open.has(part.part) ? "live" : "settled";
+      key = part.parent;
+    }
     if (this.byKey.has(key)) return "live";
     const seq = Number(key.split(":")[1]);
     return this.openChannels.has(seq) ? "settled" : "gone";
@@ -46,11 +81,41 @@ export class DeliveryRegistry {
     this.byKey.set(d.key, d);
   }
 
-  /** Removes and returns the delivery: whoever takes it settles it, so two settlements never race. */
+  /**
+   * Removes and returns the delivery: whoever takes it settles it, so two settlements never race. A split delivery
+   * taken whole (its deadline passed) leaves its parts nothing to settle.
+   */
   take(key: string): Delivery | undefined {
     const d = this.byKey.get(key);
-    if (d) this.byKey.delete(key);
+    if (d) {
+      this.byKey.delete(key);
+      this.splits.delete(key);
+    }
     return d;
+  }
+
+  /**
+   * The live delivery `key` goes on as `count` messages: returns their keys. It is settled once every part is:
+   * acknowledged when all were, dead-lettered with the reasons of those that failed otherwise. A delivery that is no
+   * longer live gets keys all the same; they settle nothing, as the delivery's own key would not.
+   */
+  split(key: string, count: number): string[] {
+    const parts = Array.from({ length: count }, (_, i) => i + 1);
+    if (this.byKey.has(key) && !this.splits.has(key)) this.splits.set(key, { count, open: new Set(parts), failures: [] });
+    return parts.map((part) => partKey(key, part));
+  }
+
+  /**
+   * Settles one part (with its failure, if it failed). Returns its split, with the delivery's key, when this was the
+   * last open part, "open" while others are, and undefined when the part had nothing to settle (settled before, or
+   * the delivery is gone).
+   */
+  settlePart(key: string, failure?: Omit<PartFailure, "part">): { parent: string; split: Split } | "open" | undefined {
+    const part = partOf(key);
+    const split = part && this.splits.get(part.parent);
+    if (!part || !split || !split.open.delete(part.part)) return undefined;
+    if (failure) split.failures.push({ part: part.part, ...failure });
+    return split.open.size > 0 ? "open" : { parent: part.parent, split };
   }
 
   /** Forget every delivery of a channel that closed; the broker requeues them. Returns how many. */
@@ -60,6 +125,7 @@ export class DeliveryRegistry {
     for (const [key, d] of this.byKey) {
       if (d.channelSeq === channelSeq) {
         this.byKey.delete(key);
+        this.splits.delete(key);
         dropped++;
       }
     }
@@ -68,6 +134,7 @@ export class DeliveryRegistry {
 
   clear(): void {
     this.byKey.clear();
+    this.splits.clear();
     this.openChannels.clear();
   }
 

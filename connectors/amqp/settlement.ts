@@ -1,5 +1,5 @@
 import type { BrokerConnection } from "./connection";
-import type { Delivery } from "./deliveries";
+import { partOf, type Delivery, type Split } from "./deliveries";
 import { bodyMessageId } from "./message-id";
 import { DEAD_LETTER_EXCHANGE } from "./topology";
 import { childOf, deadLettersTotal, messageDuration } from "../../observability/metrics";
@@ -44,6 +44,7 @@ function observe(d: Delivery, outcome: "ack" | "dead-letter"): void {
 }
 
 export function settleAck(broker: BrokerConnection, key: string): SettleResult {
+  if (partOf(key)) return settlePart(broker, key);
   const d = broker.deliveries.take(key);
   if (!d) return "stale";
   d.acks.ack(d.message);
@@ -74,6 +75,10 @@ export async function settleDeadLetter(
   key: string,
   reason: DeadLetterReason,
 ): Promise<SettleResult> {
+  if (partOf(key)) {
+    const result = settlePart(broker, key, reason);
+    return result === "acked" ? "dead-lettered" : result;
+  }
   const d = broker.deliveries.take(key);
   if (!d) return "stale";
   d.acks.hold(d.message);
@@ -101,4 +106,27 @@ export async function settleDeadLetter(
   observe(d, "dead-letter");
   logger.warn({ queue: d.queue, messageId: props.messageId, node: reason.node }, `dead-lettered: ${reason.error}`);
   return "dead-lettered";
+}
+
+/**
+ * One part of a split delivery (one order of a document that held several) is done. The last part settles the
+ * delivery: an ack when every part went through, else one dead letter of the whole document whose reason lists the
+ * parts that failed. A replay of it sends every part again: those that went through before are repeats by then.
+ */
+function settlePart(broker: BrokerConnection, key: string, failure?: DeadLetterReason): SettleResult {
+  const settled = broker.deliveries.settlePart(key, failure && { error: failure.error, node: failure.node, flow: failure.flow });
+  if (settled === undefined) return "stale";
+  if (settled === "open") return "acked";
+  const { parent, split } = settled;
+  if (split.failures.length === 0) return settleAck(broker, parent);
+  void settleDeadLetter(broker, parent, splitFailureReason(split));
+  return "acked";
+}
+
+export function splitFailureReason(split: Split): DeadLetterReason {
+  const failures = [...split.failures].sort((a, b) => a.part - b.part);
+  const passed = split.count - failures.length;
+  const others = passed === 0 ? "" : ` (the other ${passed} of ${split.count} went through)`;
+  const error = failures.length === 1 ? failures[0].error : `${failures.length} of ${split.count} failed: ${failures.map((f) => f.error).join("; ")}`;
+  return { error: `${error}${others}`, node: [...new Set(failures.map((f) => f.node))].join(", "), flow: failures[0].flow };
 }

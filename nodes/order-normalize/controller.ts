@@ -1,5 +1,6 @@
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, normalizeOrder, prepareMappings, type OrderFormat } from "../../mappings";
+import { DocumentError, normalizeOrders, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { splitDelivery } from "../shared/settlement";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
 
@@ -9,6 +10,9 @@ export interface OrderNormalizeConfig extends NodeDef {
   sourceSystem: string;
 }
 
+/** Copies a message for one order of a document that holds several (Node-RED's RED.util.cloneMessage). */
+export type CloneMessage = (msg: HubMessage) => HubMessage;
+
 /** The content type the document arrived with: from AMQP properties, an HTTP request, or msg.contentType. */
 export function contentTypeOf(msg: HubMessage): string | undefined {
   const amqp = msg.amqp as { contentType?: string } | undefined;
@@ -16,14 +20,30 @@ export function contentTypeOf(msg: HubMessage): string | undefined {
   return amqp?.contentType ?? req?.headers?.["content-type"] ?? (msg.contentType as string | undefined);
 }
 
+function rejectionOf(err: Error, outcome?: OrderOutcome) {
+  const doc = err instanceof DocumentError ? err : undefined;
+  const part = outcome && outcome.part.count > 1 ? { part: outcome.part } : {};
+  return { code: doc?.code ?? "unreadable", message: err.message, format: doc?.format, line: doc?.line, ...part };
+}
+
 /**
  * order-normalize: any supported order document in msg.payload (UBL, IDoc, EDIFACT, cXML, CSV, canonical JSON) becomes
  * the canonical order. A document that cannot be read fails with a DocumentError, details in msg.rejection.
+ *
+ * A document with several orders (an EDIFACT interchange with several ORDERS messages, an IDoc file with several
+ * IDocs) goes on as one message per order, each with msg.parts (Node-RED's split convention, so a join node can
+ * gather them) and a message id of its own (`<inbound id>/<n>`). An order that is refused fails alone: its message,
+ * with the document as payload and msg.rejection.part saying which order it was, goes to the catch nodes. The inbound
+ * delivery is settled once every order's message is.
  */
 export class OrderNormalizeController {
   private readonly rate: ThroughputStatus;
 
-  constructor(node: Node, config: OrderNormalizeConfig) {
+  constructor(
+    private readonly node: Node,
+    config: OrderNormalizeConfig,
+    private readonly clone: CloneMessage,
+  ) {
     this.rate = new ThroughputStatus(node);
     try {
       prepareMappings();
@@ -40,23 +60,54 @@ export class OrderNormalizeController {
       const msg = m as HubMessage;
       const body = msg.payload;
       const input = Buffer.isBuffer(body) || typeof body === "string" ? body : body === undefined || body === null ? "" : JSON.stringify(body);
-      normalizeOrder(input, { ...options, contentType: contentTypeOf(msg) }).then(
-        (order) => {
-          msg.payload = order;
-          msg.orderKey = orderKey(order);
-          this.rate.hit();
-          send(msg);
+      normalizeOrders(input, { ...options, contentType: contentTypeOf(msg) }).then(
+        (outcomes) => {
+          if (outcomes.length === 1) {
+            const { order } = outcomes[0];
+            msg.payload = order;
+            msg.orderKey = orderKey(order!);
+            this.rate.hit();
+            send(msg);
+          } else {
+            this.sendParts(msg, outcomes, send);
+          }
           done();
         },
         (err: Error) => {
-          const doc = err instanceof DocumentError ? err : undefined;
-          msg.rejection = { code: doc?.code ?? "unreadable", message: err.message, format: doc?.format, line: doc?.line };
+          msg.rejection = rejectionOf(err);
           this.rate.hit("rejected");
-          failing(node, err.message);
+          failing(this.node, err.message);
           done(err);
         },
       );
     });
     node.on("close", () => this.rate.stop());
+  }
+
+  private sendParts(msg: HubMessage, outcomes: OrderOutcome[], send: SendFn): void {
+    const keys = splitDelivery(msg, outcomes.length);
+    const parts = outcomes.map((outcome, i) => {
+      const part = this.clone(msg);
+      if (keys) part._delivery = keys[i];
+      // type and len as Node-RED's split node sets them for an array, one element per message
+      const sequence = { id: msg._msgid, index: i, count: outcomes.length, type: "array", len: 1, ref: outcome.part.ref };
+      part.parts = sequence;
+      if (typeof msg.messageId === "string") part.messageId = `${msg.messageId}/${outcome.part.index}`;
+      return part;
+    });
+    for (const [i, outcome] of outcomes.entries()) {
+      const part = parts[i];
+      if (outcome.order) {
+        part.payload = outcome.order;
+        part.orderKey = orderKey(outcome.order);
+        this.rate.hit();
+        send(part);
+      } else {
+        part.rejection = rejectionOf(outcome.error, outcome);
+        this.rate.hit("rejected");
+        failing(this.node, outcome.error.message);
+        this.node.error(outcome.error, part);
+      }
+    }
   }
 }

@@ -11,6 +11,16 @@ export function ackMessage(msg: HubMessage): SettleResult | "none" {
   return brokerOf(msg._delivery)?.ack(msg._delivery) ?? "stale";
 }
 
+/**
+ * The message goes on as `count` messages (one per order of its document): the settlement keys for them, each
+ * settled on its own; the delivery is acked or dead-lettered once all are. Undefined when it did not come from a queue.
+ */
+export function splitDelivery(msg: HubMessage, count: number): string[] | undefined {
+  if (!msg._delivery) return undefined;
+  const broker = brokerOf(msg._delivery);
+  return broker ? broker.deliveries.split(msg._delivery, count) : Array.from({ length: count }, () => msg._delivery!);
+}
+
 export async function deadLetterMessage(msg: HubMessage, reason: DeadLetterReason): Promise<SettleResult | "none"> {
   if (!msg._delivery) return "none";
   return (await brokerOf(msg._delivery)?.deadLetter(msg._delivery, reason)) ?? "stale";

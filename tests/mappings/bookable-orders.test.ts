@@ -31,8 +31,6 @@ describe("only documents that place an order are taken in as orders", () => {
     ["an IDoc order change (ORDCHG)", () => idocOrder().replace("<MESTYP>ORDERS</MESTYP>", "<MESTYP>ORDCHG</MESTYP>"),
       { refused: { code: "not-an-order", message: expect.stringContaining("is message type ORDCHG (an order change), not ORDERS") as unknown as string } }],
     ["an IDoc order (ORDERS)", idocOrder, { accepted: { orderNumber: "10040", revision: 0 } }],
-    ["two IDoc orders in one file", () => idocOrder().replace("</IDOC>", `</IDOC>${/<IDOC[\s\S]*<\/IDOC>/.exec(idocOrder())![0].replace("00000000000197", "00000000000198")}`),
-      { refused: { code: "multiple-messages", message: "ORDERS05 holds 2 IDocs (00000000000197, 00000000000198); send one order per document" } }],
     ["an IDoc without a message type in its control record", () => idocOrder().replace("<MESTYP>ORDERS</MESTYP>", ""), { accepted: { orderNumber: "10040", revision: 0 } }],
 
     ["a cXML OrderRequest of type delete", () => cxmlHeader('type="delete" orderVersion="2"'),

@@ -1,59 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqliteStore, setHubStore } from "../../store";
-import { createVhost, type TestVhost } from "../support/rabbit";
-import { TestClient, json } from "../support/amqp";
-import { helper, loadFlow, shippedFlows } from "../support/node-red";
+import { json } from "../support/amqp";
+import { INBOUND, useIntakeFlow } from "../support/intake-flow";
 import { canonicalOrder, invalidOrder } from "../support/orders";
 import { publicFixture } from "../support/fixtures";
 
-const INBOUND = "orderhub.orders.inbound";
-
-let vhost: TestVhost;
-let dir: string;
-let client: TestClient;
-
-beforeAll(async () => {
-  vhost = createVhost("orderhub-intake");
-  process.env.AMQP_URL = vhost.url;
-});
-
-afterAll(() => vhost.drop());
-
-async function startFlow(): Promise<string> {
-  dir = mkdtempSync(join(tmpdir(), "orderhub-intake-"));
-  setHubStore(new SqliteStore(join(dir, "orderhub.db")));
-  await loadFlow(shippedFlows("config.json", "order-intake.json"));
-  client = await TestClient.connect(vhost.url);
-  // The broker node declares the topology on connect; the tap waits for the exchange to exist.
-  for (let i = 0; i < 50; i++) {
-    try {
-      await client.depth(INBOUND);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return client.tap("order.*");
-}
-
-afterEach(async () => {
-  await helper.unload();
-  await client?.close();
-  setHubStore(undefined);
-  rmSync(dir, { recursive: true, force: true });
-  await new Promise((r) => setTimeout(r, 200));
-  const cleanup = await TestClient.connect(vhost.url);
-  cleanup.ch.on("error", () => undefined);
-  await cleanup.ch.purgeQueue("orderhub.dlq").catch(() => undefined);
-  await cleanup.close();
-});
+const intake = useIntakeFlow("orderhub-intake");
 
 describe("order intake flow", () => {
   it("turns the OASIS UBL example order into one order.accepted event", async () => {
-    const events = await startFlow();
+    const events = await intake.start();
+    const client = intake.client;
     await client.send(INBOUND, publicFixture("ubl-2.1/UBL-Order-2.1-Example.xml"), { contentType: "application/xml", messageId: "ubl-1" });
     const [event] = await client.collect(events, 1);
     expect(event.fields.routingKey).toBe("order.accepted");
@@ -65,7 +23,8 @@ describe("order intake flow", () => {
   });
 
   it("rejects an unreadable document: order.rejected with the reason, original kept in the DLQ", async () => {
-    const events = await startFlow();
+    const events = await intake.start();
+    const client = intake.client;
     const body = "orderNumber,revision,issueDate,currency,buyerId,buyerName,lineNumber,sku,quantity\nX1,0,2026-11-20,EUR,C1,Buyer,1,A,fifteen\n";
     await client.send(INBOUND, body, { contentType: "text/csv", messageId: "csv-bad" });
     const [event] = await client.collect(events, 1);
@@ -80,7 +39,8 @@ describe("order intake flow", () => {
   });
 
   it("refuses another buyer's order under a number already accepted: order.rejected naming the difference, the document in the DLQ", async () => {
-    const events = await startFlow();
+    const events = await intake.start();
+    const client = intake.client;
     await client.send(INBOUND, JSON.stringify(canonicalOrder("SO-TWICE")), { contentType: "application/json", messageId: "buyer-1" });
     const [first] = await client.collect(events, 1);
     expect(first.fields.routingKey).toBe("order.accepted");
@@ -99,7 +59,8 @@ describe("order intake flow", () => {
   });
 
   it("accepts 1,000 orders with 50 invalid and 50 duplicates as exactly 900 events, 50 dead letters, none lost", async () => {
-    const events = await startFlow();
+    const events = await intake.start();
+    const client = intake.client;
     // 900 good orders, an invalid one after every 18th, then 50 repeats of orders already sent.
     const bodies: string[] = [];
     for (let i = 0; i < 900; i++) {
@@ -127,8 +88,9 @@ describe("order intake flow", () => {
 
 describe("when the store fails", () => {
   it("dead-letters the order with the store's reason instead of losing or accepting it", async () => {
-    const events = await startFlow();
-    const broken = new SqliteStore(join(dir, "broken.db"));
+    const events = await intake.start();
+    const client = intake.client;
+    const broken = new SqliteStore(join(intake.dir, "broken.db"));
     await broken.close();
     setHubStore(broken);
     await client.send(INBOUND, JSON.stringify(canonicalOrder("STORE-1")), { contentType: "application/json", messageId: "store-1" });

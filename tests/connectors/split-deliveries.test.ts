@@ -1,0 +1,82 @@
+import type { Channel, ConsumeMessage } from "amqplib";
+import { describe, expect, it } from "vitest";
+import type { AckBatcher } from "../../connectors/amqp/ack-batcher";
+import { DeliveryRegistry, partOf, type Delivery } from "../../connectors/amqp/deliveries";
+import { splitFailureReason } from "../../connectors/amqp/settlement";
+
+const KEY = "broker1:3:17";
+
+function registryWithDelivery(): DeliveryRegistry {
+  const registry = new DeliveryRegistry();
+  registry.channelOpened(3);
+  const message = { fields: { deliveryTag: 17 } } as unknown as ConsumeMessage;
+  const delivery: Delivery = { key: KEY, queue: "q", consumer: "c", channel: {} as Channel, channelSeq: 3, acks: {} as AckBatcher, message, takenAt: 0, deadline: 1 };
+  registry.add(delivery);
+  return registry;
+}
+
+// One delivery, three orders: the delivery is settled when, and only when, the last of its parts is.
+describe("a delivery split into parts", () => {
+  it("gives each part a key of its own that names the delivery", () => {
+    const keys = registryWithDelivery().split(KEY, 3);
+    expect(keys).toEqual([`${KEY}#1`, `${KEY}#2`, `${KEY}#3`]);
+    expect(partOf(keys[1])).toEqual({ parent: KEY, part: 2 });
+    expect(partOf(KEY)).toBeUndefined();
+  });
+
+  it("hands the delivery on only with its last part, with the failures of the others", () => {
+    const registry = registryWithDelivery();
+    const [one, two, three] = registry.split(KEY, 3);
+    expect(registry.settlePart(two, { error: "message 2 of 3: bad", node: "normalize" })).toBe("open");
+    expect(registry.state(two)).toBe("settled");
+    expect(registry.state(one)).toBe("live");
+    expect(registry.settlePart(one)).toBe("open");
+    const last = registry.settlePart(three);
+    expect(last).toMatchObject({ parent: KEY, split: { count: 3, failures: [{ part: 2, error: "message 2 of 3: bad", node: "normalize" }] } });
+    expect(registry.state(KEY)).toBe("live");
+  });
+
+  it("settles a part once: a second settlement of it is a no-op", () => {
+    const registry = registryWithDelivery();
+    const [one] = registry.split(KEY, 2);
+    expect(registry.settlePart(one)).toBe("open");
+    expect(registry.settlePart(one)).toBeUndefined();
+  });
+
+  it("leaves the parts nothing to settle once the delivery was taken whole (its deadline passed)", () => {
+    const registry = registryWithDelivery();
+    const [one, two] = registry.split(KEY, 2);
+    registry.settlePart(one);
+    expect(registry.take(KEY)?.key).toBe(KEY);
+    expect(registry.settlePart(two)).toBeUndefined();
+    expect(registry.state(two)).toBe("settled");
+  });
+
+  it("forgets the parts with their channel: the broker sends the whole document again", () => {
+    const registry = registryWithDelivery();
+    const [one] = registry.split(KEY, 2);
+    registry.dropChannel(3);
+    expect(registry.state(one)).toBe("gone");
+    expect(registry.settlePart(one)).toBeUndefined();
+  });
+
+  it("gives parts of a delivery that is no longer live keys that settle nothing", () => {
+    const registry = new DeliveryRegistry();
+    registry.channelOpened(3);
+    const [one] = registry.split(KEY, 2);
+    expect(registry.state(one)).toBe("settled");
+    expect(registry.settlePart(one)).toBeUndefined();
+  });
+});
+
+describe("the dead letter of a document some of whose orders failed", () => {
+  it.each([
+    ["one of three failed", [{ part: 2, error: "message 2 of 3 (00621): bad quantity", node: "normalize" }], 3,
+      { error: "message 2 of 3 (00621): bad quantity (the other 2 of 3 went through)", node: "normalize" }],
+    ["two of three failed, in two nodes, reported out of order", [{ part: 3, error: "IDoc 3 of 3: duplicate key", node: "once per order" }, { part: 1, error: "IDoc 1 of 3: not an order", node: "normalize" }], 3,
+      { error: "2 of 3 failed: IDoc 1 of 3: not an order; IDoc 3 of 3: duplicate key (the other 1 of 3 went through)", node: "normalize, once per order" }],
+    ["all failed", [{ part: 1, error: "a", node: "n" }, { part: 2, error: "b", node: "n" }], 2, { error: "2 of 2 failed: a; b", node: "n" }],
+  ])("%s", (_what, failures, count, expected) => {
+    expect(splitFailureReason({ count, open: new Set(), failures })).toMatchObject(expected);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { DocumentError, normalizeOrder, normalizeOrders } from "../../mappings";
+import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
+
+// Partners send orders in batches: one EDIFACT interchange with an ORDERS message per order, one IDoc file with an
+// IDoc per order. The order desk books each order that is one and refuses each that is not, saying which it is; one
+// bad order does not hold back the others. Each row: the document, and the desk's answer per order, in order.
+
+type Answer = { accepted: string } | { refused: { code: string; message: string } };
+
+async function answers(body: string): Promise<Answer[]> {
+  const outcomes = await normalizeOrders(body);
+  return outcomes.map((o) => (o.order ? { accepted: o.order.orderNumber } : { refused: { code: o.error.code, message: o.error.message } }));
+}
+
+const badQuantity = (text: string) => text.replace("QTY+21:144:H87'", "QTY+21:1OO:H87'");
+const cancelling = (text: string) => text.replace(/BGM\+220\+(\d+)\+13'/, "BGM+220+$1+1'");
+const invoice = (text: string) => text.replace("ORDERS:D:96A:UN:UN", "INVOIC:D:96A:UN:UN");
+const orderResponse = (text: string) => text.replace("<MESTYP>ORDERS</MESTYP>", "<MESTYP>ORDRSP</MESTYP>");
+const euroPriceOnDollarOrder = (text: string) => text.replace("<CURCY>EUR</CURCY>", "<CURCY>USD</CURCY>");
+
+describe("a document with several orders: each order is booked or refused on its own", () => {
+  it.each<[string, () => string, Answer[]]>([
+    ["an interchange with three orders", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041"), edifactMessage("00622", "10042")]),
+      [{ accepted: "10040" }, { accepted: "10041" }, { accepted: "10042" }]],
+    ["an interchange whose second order has a quantity that is not a number", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041", badQuantity), edifactMessage("00622", "10042")]),
+      [{ accepted: "10040" }, { refused: { code: "not-a-number", message: 'message 2 of 3 (00621): line 124 (QTY): quantity "1OO" is not a number' } }, { accepted: "10042" }]],
+    ["an interchange with an order and a cancellation of another", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10039", cancelling)]),
+      [{ accepted: "10040" }, { refused: { code: "cancellation", message: "message 2 of 2 (00621): line 104 (BGM): message function 1 (cancellation) takes back order 10039; cancellations are not taken in as orders" } }]],
+    ["an interchange with an order and an invoice", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "90001", invoice)]),
+      [{ accepted: "10040" }, { refused: { code: "unknown-format", message: "message 2 of 2 (00621): EDIFACT message 00621 is INVOIC, not an ORDERS order" } }]],
+    ["an interchange in which no order can be booked", () => edifactInterchange([edifactMessage("00620", "10040", badQuantity), edifactMessage("00621", "10041", cancelling)]),
+      [{ refused: { code: "not-a-number", message: 'message 1 of 2 (00620): line 24 (QTY): quantity "1OO" is not a number' } },
+        { refused: { code: "cancellation", message: expect.stringContaining("message 2 of 2 (00621): line 104 (BGM)") as unknown as string } }]],
+    ["an interchange that sends the same order twice: both are orders here; the idempotent step tells a repeat", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10040")]),
+      [{ accepted: "10040" }, { accepted: "10040" }]],
+    ["an IDoc file with two orders", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041")]),
+      [{ accepted: "10040" }, { accepted: "10041" }]],
+    ["an IDoc file with an order and an order response", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041", orderResponse)]),
+      [{ accepted: "10040" }, { refused: { code: "not-an-order", message: "IDoc 2 of 2 (00000000000198): EDI_DC40/MESTYP: IDoc 00000000000198 is message type ORDRSP (an order response), not ORDERS: only orders are taken in" } }]],
+    ["an IDoc file whose first order is in USD, its items in EUR", () => idocFile([idoc("00000000000197", "10040", euroPriceOnDollarOrder), idoc("00000000000198", "10041")]),
+      [{ refused: { code: "currency-mismatch", message: "IDoc 1 of 2 (00000000000197): E1EDP01[1]/CURCY: the item's currency is in EUR, but the order is in USD" } }, { accepted: "10041" }]],
+  ])("%s", async (_what, body, expected) => {
+    expect(await answers(body())).toEqual(expected);
+  });
+
+  it("names each order by its place in the document and the sender's reference", async () => {
+    const [first, second] = await normalizeOrders(idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041")]));
+    expect(first.part).toEqual({ index: 1, count: 2, ref: "00000000000197" });
+    expect(second.part).toEqual({ index: 2, count: 2, ref: "00000000000198" });
+    expect(second.order).toEqual({ ...first.order, orderNumber: "10041", source: { ...first.order!.source, documentId: "00000000000198" } });
+  });
+
+  it("a document with one order is answered as before: its refusal is the document's", async () => {
+    await expect(normalizeOrders(edifactInterchange([edifactMessage("00620", "10040", badQuantity)]))).rejects.toMatchObject({
+      code: "not-a-number",
+      message: 'line 24 (QTY): quantity "1OO" is not a number',
+    });
+  });
+
+  it("normalizeOrder, which expects one order, refuses a document with several and names them", async () => {
+    const err = await normalizeOrder(edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DocumentError);
+    expect(err).toMatchObject({ code: "multiple-messages", message: "the document holds 2 orders (00620, 00621), where one was expected" });
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { json } from "../support/amqp";
+import { INBOUND, useIntakeFlow } from "../support/intake-flow";
+import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
+
+// A partner's batch: one document, several orders. Each order becomes its own event; the document leaves the inbound
+// queue only when every order in it is settled, and what failed is kept in the DLQ once, with every reason.
+
+const intake = useIntakeFlow("orderhub-intake-batch");
+const badQuantity = (text: string) => text.replace("QTY+21:144:H87'", "QTY+21:1OO:H87'");
+
+describe("order intake of a document with several orders", () => {
+  it("turns an interchange with three ORDERS messages into three order.accepted events, each with an id of its own", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const body = edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041"), edifactMessage("00622", "10042")]);
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "batch-1" });
+    const got = await client.collect(events, 3);
+    expect(got.map((m) => m.fields.routingKey)).toEqual(["order.accepted", "order.accepted", "order.accepted"]);
+    expect(got.map((m) => json(m).orderNumber).sort()).toEqual(["10040", "10041", "10042"]);
+    expect(new Set(got.map((m) => m.properties.messageId)).size).toBe(3);
+    expect(got.every((m) => m.properties.correlationId === "batch-1")).toBe(true);
+    expect(await client.depth(INBOUND)).toBe(0);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
+  });
+
+  it("books the good orders of a batch, rejects the bad one by its place, and keeps the document in the DLQ once", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const body = edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041", badQuantity), edifactMessage("00622", "10042")]);
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "batch-2" });
+    const got = await client.collect(events, 3);
+    const accepted = got.filter((m) => m.fields.routingKey === "order.accepted");
+    const [rejected] = got.filter((m) => m.fields.routingKey === "order.rejected");
+    expect(accepted.map((m) => json(m).orderNumber).sort()).toEqual(["10040", "10042"]);
+    expect(json(rejected)).toMatchObject({
+      code: "not-a-number",
+      reason: 'message 2 of 3 (00621): line 124 (QTY): quantity "1OO" is not a number',
+      part: { index: 2, count: 3, ref: "00621" },
+      inboundMessageId: "batch-2/2",
+    });
+    const dead = await client.collect("orderhub.dlq", 2, 1500);
+    expect(dead).toHaveLength(1);
+    expect(dead[0].content.toString()).toBe(body);
+    expect(dead[0].properties.messageId).toBe("batch-2");
+    expect(dead[0].properties.headers?.["x-orderhub-error"]).toBe('message 2 of 3 (00621): line 124 (QTY): quantity "1OO" is not a number (the other 2 of 3 went through)');
+    expect(dead[0].properties.headers?.["x-orderhub-node"]).toBe("normalize");
+    expect(await client.depth(INBOUND)).toBe(0);
+
+    // The operator replays the dead letter as it is: the two booked orders are repeats now, nothing is booked twice.
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "batch-2" });
+    const again = await client.collect(events, 3, 1500);
+    expect(again.map((m) => m.fields.routingKey)).toEqual(["order.rejected"]);
+    expect(await client.collect("orderhub.dlq", 2, 1500)).toHaveLength(1);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
+  it("names every refused order of a batch in the one dead letter", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const body = idocFile([idoc("00000000000197", "10040", (t) => t.replace("<MESTYP>ORDERS</MESTYP>", "<MESTYP>ORDRSP</MESTYP>")), idoc("00000000000198", "10041"), idoc("00000000000199", "10042", (t) => t.replace("<MENGE>144</MENGE>", "<MENGE>lots</MENGE>"))]);
+    await client.send(INBOUND, body, { contentType: "application/xml", messageId: "idocs-1" });
+    const got = await client.collect(events, 3);
+    expect(got.filter((m) => m.fields.routingKey === "order.accepted").map((m) => json(m).orderNumber)).toEqual(["10041"]);
+    expect(got.filter((m) => m.fields.routingKey === "order.rejected").map((m) => json(m).code).sort()).toEqual(["not-a-number", "not-an-order"]);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    const error = String(dead.properties.headers?.["x-orderhub-error"]);
+    expect(error).toMatch(/^2 of 3 failed: IDoc 1 of 3 \(00000000000197\): EDI_DC40\/MESTYP: .* ORDRSP .*; IDoc 3 of 3 \(00000000000199\): .*quantity "lots" is not a number \(the other 1 of 3 went through\)$/);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+});
