@@ -1,7 +1,8 @@
-// `orderhub normalize FILE`: any supported order document → the canonical order as JSON on stdout.
+// `orderhub normalize FILE`: any supported order document → the canonical order as JSON on stdout (an array of them for
+// a document with several orders).
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
-import { DocumentError, normalizeOrder, OrderFormat } from "../../mappings";
+import { DocumentError, normalizeOrders, OrderFormat } from "../../mappings";
 
 const FORMATS = ["auto", "ubl", "idoc", "edifact", "cxml", "json", "csv"];
 
@@ -21,6 +22,11 @@ function describeFailure(err: unknown): string {
   return e instanceof Error ? e.message : String(err);
 }
 
+function fail(name: string, err: unknown): void {
+  process.stderr.write(`orderhub normalize: ${name}: ${describeFailure(err).replace(/\s*\n\s*/g, " ")}\n`);
+  process.exitCode = 2;
+}
+
 export function registerNormalize(program: Command): void {
   program
     .command("normalize")
@@ -32,15 +38,17 @@ export function registerNormalize(program: Command): void {
     .action(async (file: string, opts: { format: string; sourceSystem?: string; maxBytes?: number }) => {
       const name = file === "-" ? "stdin" : file;
       try {
-        const order = await normalizeOrder(await readInput(file), {
+        const outcomes = await normalizeOrders(await readInput(file), {
           format: opts.format as OrderFormat | "auto",
           sourceSystem: opts.sourceSystem,
           maxBytes: opts.maxBytes,
         });
-        process.stdout.write(`${JSON.stringify(order, null, 2)}\n`);
+        // A document with several orders prints them as an array; each refused one gets its line on stderr.
+        const orders = outcomes.filter((o) => o.order).map((o) => o.order);
+        process.stdout.write(`${JSON.stringify(outcomes.length === 1 ? orders[0] : orders, null, 2)}\n`);
+        for (const { error } of outcomes) if (error) fail(name, error);
       } catch (err) {
-        process.stderr.write(`orderhub normalize: ${name}: ${describeFailure(err).replace(/\s*\n\s*/g, " ")}\n`);
-        process.exitCode = 2;
+        fail(name, err);
       }
     });
 }

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import { INBOUND_ORDERS_QUEUE, bodyMessageId, type BrokerConnection } from "../../connectors/amqp";
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, normalizeOrder } from "../../mappings";
+import { DocumentError, normalizeOrders, type CanonicalOrder, type OrderOutcome } from "../../mappings";
 
 /** Documents over this size are refused before they are read (the same limit as order-normalize's default). */
 export const MAX_ORDER_BYTES = 10 * 1024 * 1024;
@@ -19,21 +19,38 @@ function readDocument(req: Request, res: Response): Buffer | undefined {
   return body;
 }
 
-async function normalizeOr400(body: Buffer, req: Request, res: Response) {
+/**
+ * The orders of the document, or undefined after answering 400: for a document that cannot be read, and for one with
+ * several orders of which any is refused (each refusal listed, the orders that could be read beside them).
+ */
+async function normalizeOr400(body: Buffer, req: Request, res: Response): Promise<CanonicalOrder[] | undefined> {
+  let outcomes: OrderOutcome[];
   try {
-    return await normalizeOrder(body, { contentType: req.get("content-type"), maxBytes: MAX_ORDER_BYTES });
+    outcomes = await normalizeOrders(body, { contentType: req.get("content-type"), maxBytes: MAX_ORDER_BYTES });
   } catch (err) {
     if (!(err instanceof DocumentError)) throw err;
     problem(res, 400, err.message, { code: err.code, format: err.format, line: err.line });
     return undefined;
   }
+  const refused = outcomes.filter((o) => o.error);
+  if (refused.length === 0) return outcomes.map((o) => o.order!);
+  problem(res, 400, `${refused.length} of ${outcomes.length} orders in the document refused: ${refused.map((o) => o.error!.message).join("; ")}`, {
+    code: "orders-refused",
+    refused: refused.map(({ part, error }) => ({ ...part, code: error!.code, error: error!.message, line: error!.line })),
+    orders: outcomes.filter((o) => o.order).map(({ part, order }) => ({ ...part, orderNumber: order!.orderNumber, revision: order!.revision })),
+  });
+  return undefined;
 }
+
+const summary = (order: CanonicalOrder) => ({ orderNumber: order.orderNumber, revision: order.revision, orderKey: orderKey(order) });
 
 /**
  * REST front doors onto the order intake:
- * - POST /api/orders: any supported document is checked and put on orderhub.orders.inbound (202 + order number);
- *   the intake flow takes it from there. The queue gets the document as sent, so the flow and the DLQ see the original.
- * - POST /api/orders/normalize: the canonical order, straight back (what `orderhub normalize` prints).
+ * - POST /api/orders: any supported document is checked and put on orderhub.orders.inbound (202 + order number, or
+ *   the list of orders for a document with several); the intake flow takes it from there. The queue gets the
+ *   document as sent, so the flow and the DLQ see the original. Nothing is queued while any order in it is refused.
+ * - POST /api/orders/normalize: the canonical order, straight back (what `orderhub normalize` prints); for a
+ *   document with several, `{ orders: [...] }`.
  */
 export function ordersRouter(broker: BrokerConnection): Router {
   const router = express.Router();
@@ -41,15 +58,15 @@ export function ordersRouter(broker: BrokerConnection): Router {
 
   router.post("/orders/normalize", async (req, res, next) => {
     const body = readDocument(req, res);
-    const order = body && (await normalizeOr400(body, req, res).catch(next));
-    if (order) res.json(order);
+    const orders = body && (await normalizeOr400(body, req, res).catch(next));
+    if (orders) res.json(orders.length === 1 ? orders[0] : { orders });
   });
 
   router.post("/orders", async (req, res, next) => {
     try {
       const body = readDocument(req, res);
-      const order = body && (await normalizeOr400(body, req, res));
-      if (!body || !order) return;
+      const orders = body && (await normalizeOr400(body, req, res));
+      if (!body || !orders) return;
       const messageId = req.get("idempotency-key") ?? bodyMessageId(body);
       await broker.publish("", INBOUND_ORDERS_QUEUE, body, {
         contentType: req.get("content-type") ?? "application/octet-stream",
@@ -57,7 +74,8 @@ export function ordersRouter(broker: BrokerConnection): Router {
         correlationId: req.get("x-correlation-id") ?? messageId,
         appId: "orderhub-api",
       });
-      res.status(202).json({ orderNumber: order.orderNumber, revision: order.revision, orderKey: orderKey(order), messageId, queue: INBOUND_ORDERS_QUEUE });
+      const queued = { messageId, queue: INBOUND_ORDERS_QUEUE };
+      res.status(202).json(orders.length === 1 ? { ...summary(orders[0]), ...queued } : { orders: orders.map(summary), ...queued });
     } catch (err) {
       problem(res, 503, `the order could not be queued: ${(err as Error).message}; nothing was accepted, send it again`);
     }

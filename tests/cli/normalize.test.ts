@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OWN, PUBLIC } from "../support/fixtures";
+import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/cli/main.js");
@@ -61,6 +62,21 @@ describe("orderhub normalize", () => {
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain(words);
     expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it("prints the orders of an interchange with several as an array, and exits 0", () => {
+    const { status, stdout, stderr } = orderhub(["normalize", "-"], edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")]));
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout) as Array<{ orderNumber: string }>).map((o) => o.orderNumber)).toEqual(["10040", "10041"]);
+  });
+
+  it("prints the orders it could read and a line per refused order, and exits 2", () => {
+    const body = idocFile([idoc("00000000000197", "10040", (t) => t.replace("<MENGE>144</MENGE>", "<MENGE>lots</MENGE>")), idoc("00000000000198", "10041")]);
+    const { status, stdout, stderr } = orderhub(["normalize", "-"], body);
+    expect(status).toBe(2);
+    expect((JSON.parse(stdout) as Array<{ orderNumber: string }>).map((o) => o.orderNumber)).toEqual(["10041"]);
+    expect(stderr).toMatch(/^orderhub normalize: stdin: IDoc 1 of 2 \(00000000000197\): .*quantity "lots" is not a number\n$/);
   });
 
   it("exits 2 with a clear line for a missing file", () => {

@@ -5,6 +5,7 @@ import { TestClient, json } from "../support/amqp";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { startHubProcess, type HubProcess } from "./support/hub-process";
 import { publicFixture } from "../support/fixtures";
+import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 const ROOT = path.resolve(__dirname, "../..");
 const flow = (f: string) => JSON.parse(readFileSync(path.join(ROOT, "flows", f), "utf8")) as unknown[];
@@ -68,6 +69,43 @@ describe("POST /api/orders", () => {
     const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body: publicFixture("ubl-2.1/UBL-Order-2.1-Example.xml") });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ orderNumber: "34", currency: "SEK", source: { format: "ubl" } });
+  });
+
+  it("queues an interchange with two orders and answers 202 listing both; the flow accepts each", async () => {
+    const body = edifactInterchange([edifactMessage("00620", "20040"), edifactMessage("00621", "20041")]);
+    const res = await post(body, "application/edifact", { "idempotency-key": "batch-20040" });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({
+      orders: [
+        { orderNumber: "20040", revision: 0, orderKey: "20040/0" },
+        { orderNumber: "20041", revision: 0, orderKey: "20041/0" },
+      ],
+      messageId: "batch-20040",
+      queue: "orderhub.orders.inbound",
+    });
+    const got = await client.collect(events, 2);
+    expect(got.map((m) => [m.fields.routingKey, json(m).orderNumber]).sort()).toEqual([["order.accepted", "20040"], ["order.accepted", "20041"]]);
+  });
+
+  it("answers 400 for a batch with a refused order, naming it and the orders that could be read; nothing is queued", async () => {
+    const body = edifactInterchange([edifactMessage("00620", "20050"), edifactMessage("00621", "20051", (t) => t.replace("QTY+21:144:H87'", "QTY+21:1OO:H87'"))]);
+    const res = await post(body, "application/edifact");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: '1 of 2 orders in the document refused: message 2 of 2 (00621): line 124 (QTY): quantity "1OO" is not a number',
+      code: "orders-refused",
+      refused: [{ index: 2, count: 2, ref: "00621", code: "not-a-number", error: 'message 2 of 2 (00621): line 124 (QTY): quantity "1OO" is not a number', line: 124 }],
+      orders: [{ index: 1, count: 2, ref: "00620", orderNumber: "20050", revision: 0 }],
+    });
+    expect(await client.depth("orderhub.orders.inbound")).toBe(0);
+  });
+
+  it("normalizes a document with several orders at /api/orders/normalize as { orders }", async () => {
+    const body = idocFile([idoc("00000000000301", "30040"), idoc("00000000000302", "30041")]);
+    const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body, headers: { "content-type": "application/xml" } });
+    expect(res.status).toBe(200);
+    const { orders } = (await res.json()) as { orders: Array<{ orderNumber: string; source: { documentId: string } }> };
+    expect(orders.map((o) => [o.orderNumber, o.source.documentId])).toEqual([["30040", "00000000000301"], ["30041", "00000000000302"]]);
   });
 
   it("counts the intake in /metrics", async () => {
