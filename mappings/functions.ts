@@ -155,7 +155,7 @@ export function mappingFunctions(ctx: MappingContext) {
       const first = list[0]?.[column];
       const other = list.find((row) => row[column] !== first);
       if (other) {
-        fail("inconsistent-header", other as Where, `${column} "${String(other[column] ?? "")}" differs from "${String(first ?? "")}" on line ${String(list[0]._line)} (one CSV file is one order)`);
+        fail("inconsistent-header", other as Where, `${column} "${String(other[column] ?? "")}" differs from "${String(first ?? "")}" on line ${String(list[0]._line)} (the lines of one order number are one order)`);
       }
       return first;
     },

@@ -7,7 +7,7 @@ import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { MappingContext } from "./functions";
 import { finishOrder } from "./finish";
-import { parseCsv } from "./formats/csv";
+import { parseCsv, type CsvRow } from "./formats/csv";
 import { parseEdifact } from "./formats/edifact";
 import { decode, DEFAULT_MAX_BYTES, refuseOversized } from "./formats/text";
 import { parseXml } from "./formats/xml";
@@ -40,7 +40,7 @@ interface Parsed {
 
 /**
  * One order of a document, not yet mapped. Most formats hold one; an EDIFACT interchange may hold several ORDERS
- * messages and an IDoc file several IDocs. `parse` refuses a part that places no order (a cancellation, an order
+ * messages, an IDoc file several IDocs and a CSV file the lines of several order numbers. `parse` refuses a part that places no order (a cancellation, an order
  * response) on its own, so the other orders of the same document are still taken.
  */
 interface UnmappedPart {
@@ -77,16 +77,31 @@ function idocParts(body: Buffer | string): UnmappedPart[] {
   }));
 }
 
+/** A CSV file's rows, one order per order number, in the order the numbers first appear. */
+function csvParts(body: Buffer | string): UnmappedPart[] {
+  const { columns, rows } = parseCsv(body);
+  const byOrder = new Map<string, CsvRow[]>();
+  for (const row of rows) {
+    const number = String(row.orderNumber ?? "");
+    const group = byOrder.get(number);
+    if (group) group.push(row);
+    else byOrder.set(number, [row]);
+  }
+  return [...byOrder].map(([number, group]) => ({
+    ref: number || undefined,
+    noun: "order",
+    parse: () => ({ input: { columns, rows: group }, ctx: { format: "csv" } }),
+  }));
+}
+
 function parts(body: Buffer | string, format: Exclude<OrderFormat, "json">): UnmappedPart[] {
   switch (format) {
     case "edifact":
       return edifactParts(body);
     case "idoc":
       return idocParts(body);
-    case "csv": {
-      const input = parseCsv(body);
-      return [{ noun: "order", parse: () => ({ input, ctx: { format } }) }];
-    }
+    case "csv":
+      return csvParts(body);
     default: {
       const tree = parseXml(body, format);
       if (format === "cxml") refuseCxmlNonOrder(tree);
@@ -138,7 +153,7 @@ async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "jso
 
 /**
  * Normalizes an order document of any supported format into validated canonical orders: one for most documents,
- * one per ORDERS message of an EDIFACT interchange and per IDoc of an ORDERS05 file. A document that cannot be read
+ * one per ORDERS message of an EDIFACT interchange, per IDoc of an ORDERS05 file and per order number of a CSV file. A document that cannot be read
  * at all, or whose only order is refused, throws a DocumentError; in a document with several orders, each refused
  * order is an outcome with its error, named by its place in the document, and the others are still taken.
  */

@@ -68,7 +68,7 @@ describe("refuses bad input with a specific error that says what and where", () 
   it("refuses a CSV whose header fields differ between rows", async () => {
     const body = "orderNumber,issueDate,currency,buyerId,lineNumber,sku,quantity\nA-1,2024-01-02,EUR,C-1,1,K-1,3\nA-1,2024-01-02,USD,C-1,2,K-2,3\n";
     const err = await refusal(body);
-    expect(err).toMatchObject({ code: "inconsistent-header", line: 3, message: 'line 3: currency "USD" differs from "EUR" on line 2 (one CSV file is one order)' });
+    expect(err).toMatchObject({ code: "inconsistent-header", line: 3, message: 'line 3: currency "USD" differs from "EUR" on line 2 (the lines of one order number are one order)' });
   });
 
   it("refuses an impossible date", async () => {

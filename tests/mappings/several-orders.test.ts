@@ -3,7 +3,7 @@ import { DocumentError, normalizeOrder, normalizeOrders } from "../../mappings";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 // Partners send orders in batches: one EDIFACT interchange with an ORDERS message per order, one IDoc file with an
-// IDoc per order. The order desk books each order that is one and refuses each that is not, saying which it is; one
+// IDoc per order, one CSV export with the lines of several order numbers. The order desk books each order that is one and refuses each that is not, saying which it is; one
 // bad order does not hold back the others. Each row: the document, and the desk's answer per order, in order.
 
 type Answer = { accepted: string } | { refused: { code: string; message: string } };
@@ -13,6 +13,7 @@ async function answers(body: string): Promise<Answer[]> {
   return outcomes.map((o) => (o.order ? { accepted: o.order.orderNumber } : { refused: { code: o.error.code, message: o.error.message } }));
 }
 
+const csv = (rows: string[]) => ["orderNumber,currency,lineNumber,sku,quantity,issueDate,buyerId", ...rows.map((r) => `${r},2024-01-02,C-1`)].join("\n");
 const badQuantity = (text: string) => text.replace("QTY+21:144:H87'", "QTY+21:1OO:H87'");
 const cancelling = (text: string) => text.replace(/BGM\+220\+(\d+)\+13'/, "BGM+220+$1+1'");
 const invoice = (text: string) => text.replace("ORDERS:D:96A:UN:UN", "INVOIC:D:96A:UN:UN");
@@ -40,6 +41,12 @@ describe("a document with several orders: each order is booked or refused on its
       [{ accepted: "10040" }, { refused: { code: "not-an-order", message: "IDoc 2 of 2 (00000000000198): EDI_DC40/MESTYP: IDoc 00000000000198 is message type ORDRSP (an order response), not ORDERS: only orders are taken in" } }]],
     ["an IDoc file whose first order is in USD, its items in EUR", () => idocFile([idoc("00000000000197", "10040", euroPriceOnDollarOrder), idoc("00000000000198", "10041")]),
       [{ refused: { code: "currency-mismatch", message: "IDoc 1 of 2 (00000000000197): E1EDP01[1]/CURCY: the item's currency is in EUR, but the order is in USD" } }, { accepted: "10041" }]],
+    ["a CSV export with the lines of two orders, interleaved", () => csv(["A-1,EUR,1,K-1,3", "B-2,EUR,1,K-9,1", "A-1,EUR,2,K-2,5"]),
+      [{ accepted: "A-1" }, { accepted: "B-2" }]],
+    ["a CSV export whose second order has a quantity that is not a number", () => csv(["A-1,EUR,1,K-1,3", "B-2,EUR,1,K-9,fifteen"]),
+      [{ accepted: "A-1" }, { refused: { code: "not-a-number", message: 'order 2 of 2 (B-2): line 3: quantity "fifteen" is not a number' } }]],
+    ["a CSV export whose first order's lines disagree on the currency", () => csv(["A-1,EUR,1,K-1,3", "B-2,EUR,1,K-9,1", "A-1,USD,2,K-2,5"]),
+      [{ refused: { code: "inconsistent-header", message: 'order 1 of 2 (A-1): line 4: currency "USD" differs from "EUR" on line 2 (the lines of one order number are one order)' } }, { accepted: "B-2" }]],
   ])("%s", async (_what, body, expected) => {
     expect(await answers(body())).toEqual(expected);
   });
