@@ -1,15 +1,47 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { json } from "../support/amqp";
 import { INBOUND, useIntakeFlow } from "../support/intake-flow";
+import { helper, hubNodes, loadFlow, shippedFlows } from "../support/node-red";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 // A partner's batch: one document, several orders. Each order becomes its own event; the document leaves the inbound
 // queue only when every order in it is settled, and what failed is kept in the DLQ once, with every reason.
 
 const intake = useIntakeFlow("orderhub-intake-batch");
+const nodeRequire = createRequire(__filename);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const badQuantity = (text: string) => text.replace("QTY+21:144:H87'", "QTY+21:1OO:H87'");
 
 describe("order intake of a document with several orders", () => {
+  it("acknowledges the document only when its last order is settled: stopped before that, the hub hands it back whole", async () => {
+    // The first order is settled at once, the second 1.5 s later (a slow step downstream, in the flow's terms).
+    const flow = [
+      ...shippedFlows("config.json"),
+      { id: "t", type: "tab", label: "held" },
+      { id: "in", z: "t", type: "amqp-in", broker: "orderhub-broker", queue: INBOUND, prefetch: 10, output: "buffer", declare: true, wires: [["norm"]] },
+      { id: "norm", z: "t", type: "order-normalize", format: "auto", maxBytes: 0, sourceSystem: "", wires: [["which"]] },
+      { id: "which", z: "t", type: "switch", property: "parts.index", rules: [{ t: "eq", v: "0", vt: "num" }, { t: "else" }], checkall: "false", outputs: 2, wires: [["ack"], ["slow"]] },
+      { id: "slow", z: "t", type: "delay", pauseType: "delay", timeout: "1500", timeoutUnits: "milliseconds", wires: [["ack"]] },
+      { id: "ack", z: "t", type: "settle", wires: [[]] },
+    ];
+    const core = (file: string) => nodeRequire(join(__dirname, "../../node_modules/@node-red/nodes/core/function", file));
+    const nodes = [...hubNodes(), core("10-switch.js"), core("89-delay.js")];
+    await intake.start(flow, nodes);
+    const { client } = intake;
+    await client.send(INBOUND, edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")]), { contentType: "application/edifact", messageId: "held-1" });
+    await sleep(700);
+    // The first order is settled, the second is not: stopping now returns the document to the queue.
+    await helper.unload();
+    expect(await client.depth(INBOUND)).toBe(1);
+    // Given the time, both are settled and the document is gone for good.
+    await loadFlow(flow, nodes);
+    await sleep(2500);
+    await helper.unload();
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
   it("turns an interchange with three ORDERS messages into three order.accepted events, each with an id of its own", async () => {
     const events = await intake.start();
     const { client } = intake;

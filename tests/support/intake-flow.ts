@@ -5,13 +5,14 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { SqliteStore, setHubStore } from "../../store";
 import { createVhost, type TestVhost } from "./rabbit";
 import { TestClient } from "./amqp";
-import { helper, loadFlow, shippedFlows } from "./node-red";
+import { helper, hubNodes, loadFlow, shippedFlows } from "./node-red";
 
 export const INBOUND = "orderhub.orders.inbound";
 
 /**
- * The shipped intake flow on a vhost of this test file's own, with a fresh SQLite store per test: `start()` loads it
- * and returns a tap on order.* events; each test's flow, store, client and dead letters are gone after it.
+ * The shipped intake flow (or another) on a vhost of this test file's own, with a fresh SQLite store per test:
+ * `start()` loads it and returns a tap on order.* events; each test's flow, store, client and dead letters are gone
+ * after it.
  */
 export function useIntakeFlow(name: string) {
   let vhost: TestVhost;
@@ -43,10 +44,14 @@ export function useIntakeFlow(name: string) {
     get dir(): string {
       return state.dir;
     },
-    async start(): Promise<string> {
+    get vhost(): string {
+      return vhost.name;
+    },
+    /** Loads `flow` (the shipped intake flow unless given, with `nodes`) and returns a tap on order.* events. */
+    async start(flow = shippedFlows("config.json", "order-intake.json"), nodes = hubNodes()): Promise<string> {
       state.dir = mkdtempSync(join(tmpdir(), "orderhub-intake-"));
       setHubStore(new SqliteStore(join(state.dir, "orderhub.db")));
-      await loadFlow(shippedFlows("config.json", "order-intake.json"));
+      await loadFlow(flow, nodes);
       state.client = await TestClient.connect(vhost.url);
       // The broker node declares the topology on connect; the tap waits for the exchange to exist.
       for (let i = 0; i < 50; i++) {
