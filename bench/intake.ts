@@ -16,7 +16,7 @@ import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, declareHubTopology, declareQueue
 import { benchBodies } from "./orders";
 
 const COUNT = Number(process.env.BENCH_ORDERS) || 20_000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
 const PREFETCH = Number(process.env.BENCH_PREFETCH ?? 100);
 const RELAY_QUEUE = "orderhub.bench.relay";
 const RELAY_KEY = "relay.accepted";
@@ -292,17 +292,23 @@ async function main(): Promise<void> {
   const kb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / 1024;
   console.log(`${COUNT} canonical JSON orders, ${kb.toFixed(2)} KB each, prefetch ${PREFETCH}, persistent, confirms; ${ROUNDS} rounds`);
 
-  // Rounds alternate hub and relay so that a passing load on the machine hits both; the medians are compared. Each
-  // run gets a vhost of its own: a quorum queue's log grows with every run, and the broker slows down with it.
+  // Rounds alternate hub and relay so that a passing load on the machine hits both, and which goes first alternates
+  // from round to round, so that neither always runs on the heels of the other; the medians are compared. Each run
+  // gets a vhost of its own: a quorum queue's log grows with every run, and the broker slows down with it.
   const hubs: RunResult[] = [];
   const relays: RunResult[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
+  const hubRun = async (round: number) => {
     const forHub = await freshVhost();
     console.log(`round ${round}/${ROUNDS}: preloading ${COUNT} orders on ${INBOUND_ORDERS_QUEUE} (vhost ${forHub.vhost}), starting a fresh hub …`);
     hubs.push(await runHub(forHub.conn, forHub.amqpUrl, bodies));
+  };
+  const relayRun = async (round: number) => {
     const forRelay = await freshVhost();
     console.log(`round ${round}/${ROUNDS}: preloading ${COUNT} orders on ${RELAY_QUEUE} (vhost ${forRelay.vhost}), starting the relay …`);
     relays.push(await runRelay(forRelay.conn, forRelay.amqpUrl, bodies));
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const run of round % 2 === 1 ? [hubRun, relayRun] : [relayRun, hubRun]) await run(round);
   }
   console.log("");
   table([...hubs, ...relays]);
