@@ -89,8 +89,9 @@ export class OrderNormalizeController {
     const parts = outcomes.map((outcome, i) => {
       const part = this.clone(msg);
       if (keys) part._delivery = keys[i];
-      // type and len as Node-RED's split node sets them for an array, one element per message
-      const sequence = { id: msg._msgid, index: i, count: outcomes.length, type: "array", len: 1, ref: outcome.part.ref };
+      // type and len as Node-RED's split node sets them for an array, one element per message; a sequence the message
+      // was part of already is kept inside, as the split node does
+      const sequence = { id: msg._msgid, index: i, count: outcomes.length, type: "array", len: 1, ref: outcome.part.ref, ...(msg.parts ? { parts: msg.parts } : {}) };
       part.parts = sequence;
       if (typeof msg.messageId === "string") part.messageId = `${msg.messageId}/${outcome.part.index}`;
       return part;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { helper, loadFlow } from "../support/node-red";
 import { canonicalOrder } from "../support/orders";
+import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 afterEach(async () => {
   await helper.unload();
@@ -35,5 +36,47 @@ describe("order-normalize node", () => {
     const { error, rejection } = await normalize(msg);
     expect(error).toMatch(/document is empty/);
     expect(rejection).toMatchObject({ code: "unknown-format" });
+  });
+});
+
+describe("order-normalize node, a document with several orders", () => {
+  /** Everything the node sends and every error it reports for one input, once `expected` of them have come. */
+  async function normalizeAll(msg: Record<string, unknown>, expected: number) {
+    await loadFlow([
+      { id: "t", type: "tab", label: "t" },
+      { id: "n", type: "order-normalize", z: "t", name: "normalize", format: "auto", wires: [["out"]] },
+      { id: "out", type: "helper", z: "t" },
+    ]);
+    const sent: Array<Record<string, unknown>> = [];
+    const failed: Array<{ error: string; msg: Record<string, unknown> }> = [];
+    return new Promise<{ sent: typeof sent; failed: typeof failed }>((resolve) => {
+      const check = () => sent.length + failed.length === expected && resolve({ sent, failed });
+      helper.getNode("out").on("input", (out: Record<string, unknown>) => (sent.push(out), check()));
+      helper.getNode("n").on("call:error", (call: { args: [Error, Record<string, unknown>] }) => (failed.push({ error: String(call.args[0]), msg: call.args[1] }), check()));
+      helper.getNode("n").receive(msg);
+    });
+  }
+
+  it("sends one message per order, as Node-RED's split node numbers a sequence, each with a message id of its own", async () => {
+    const { sent } = await normalizeAll({ _msgid: "doc", messageId: "in-7", payload: edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")]) }, 2);
+    expect(sent.map((m) => [m.orderKey, m.messageId, m.parts])).toEqual([
+      ["10040/0", "in-7/1", { id: "doc", index: 0, count: 2, type: "array", len: 1, ref: "00620" }],
+      ["10041/0", "in-7/2", { id: "doc", index: 1, count: 2, type: "array", len: 1, ref: "00621" }],
+    ]);
+  });
+
+  it("keeps a sequence the document was part of inside the new one", async () => {
+    const outer = { id: "upstream", index: 4, count: 9 };
+    const { sent } = await normalizeAll({ _msgid: "doc", parts: outer, payload: idocFile([idoc("1", "10040"), idoc("2", "10041")]) }, 2);
+    expect(sent[1].parts).toMatchObject({ id: "doc", index: 1, count: 2, parts: outer });
+  });
+
+  it("reports a refused order alone, with the document as payload and its place in msg.rejection", async () => {
+    const body = edifactInterchange([edifactMessage("00620", "10040", (t) => t.replace("BGM+220+10040+13'", "BGM+220+10040+1'")), edifactMessage("00621", "10041")]);
+    const { sent, failed } = await normalizeAll({ messageId: "in-8", payload: body }, 2);
+    expect(sent.map((m) => m.orderKey)).toEqual(["10041/0"]);
+    expect(failed).toHaveLength(1);
+    expect(failed[0].error).toMatch(/message 1 of 2 \(00620\): line 4 \(BGM\): message function 1 \(cancellation\)/);
+    expect(failed[0].msg).toMatchObject({ payload: body, messageId: "in-8/1", rejection: { code: "cancellation", part: { index: 1, count: 2, ref: "00620" } } });
   });
 });
