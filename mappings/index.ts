@@ -40,13 +40,14 @@ interface Parsed {
 
 /**
  * One order of a document, not yet mapped. Most formats hold one; an EDIFACT interchange may hold several ORDERS
- * messages, an IDoc file several IDocs and a CSV file the lines of several order numbers. `parse` refuses a part that places no order (a cancellation, an order
- * response) on its own, so the other orders of the same document are still taken.
+ * messages, an IDoc file several IDocs and a CSV file the lines of several order numbers. `parse` refuses a part that
+ * places no order (a cancellation, an order response) on its own, so the other orders of the same document are still
+ * taken.
  */
 interface UnmappedPart {
-  /** What the sender calls it: the EDIFACT message reference (UNH 0062) or the IDoc number (DOCNUM). */
+  /** What the sender calls it: the EDIFACT message reference (UNH 0062), the IDoc number (DOCNUM), the order number (CSV). */
   ref?: string;
-  /** "message" or "IDoc": how an error names the part. */
+  /** "message", "IDoc" or "order": how an error names the part. */
   noun: string;
   parse(): Parsed;
 }
@@ -152,10 +153,11 @@ async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "jso
 }
 
 /**
- * Normalizes an order document of any supported format into validated canonical orders: one for most documents,
- * one per ORDERS message of an EDIFACT interchange, per IDoc of an ORDERS05 file and per order number of a CSV file. A document that cannot be read
- * at all, or whose only order is refused, throws a DocumentError; in a document with several orders, each refused
- * order is an outcome with its error, named by its place in the document, and the others are still taken.
+ * Normalizes an order document of any supported format into validated canonical orders: one for most documents, one
+ * per ORDERS message of an EDIFACT interchange, per IDoc of an ORDERS05 file and per order number of a CSV file. A
+ * document that cannot be read at all, or whose only order is refused, throws a DocumentError; in a document with
+ * several orders, each refused order is an outcome with its error, named by its place in the document, and the others
+ * are still taken.
  */
 export async function normalizeOrders(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
   refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
