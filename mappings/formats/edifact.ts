@@ -144,13 +144,35 @@ function closeMessage(open: EdifactMessage, unt: Segment): void {
   }
 }
 
-/** Parses an interchange (UNA? UNB … UNZ, or bare UNH … UNT messages) and checks its control segments. */
+/** A functional group (UNG … UNE) being read: its reference and how many messages it has so far. */
+interface OpenGroup {
+  ung: Segment;
+  ref: string;
+  messages: number;
+}
+
+/** UNE closes the group UNG opened: the same group reference, and the count of the messages in between. */
+function closeGroup(group: OpenGroup, une: Segment): void {
+  if (une.e2?.[0] !== group.ref) {
+    fail("control-reference", `${segmentLocation(une)}: UNE reference "${une.e2?.[0]}" does not match UNG reference "${group.ref}"`, une.line);
+  }
+  if (Number(une.e1?.[0]) !== group.messages) {
+    fail("control-count", `${segmentLocation(une)}: UNE says ${une.e1?.[0]} messages but group ${group.ref} has ${group.messages}`, une.line);
+  }
+}
+
+/**
+ * Parses an interchange (UNA? UNB … UNZ, or bare UNH … UNT messages, with or without functional groups UNG … UNE) and
+ * checks its control segments.
+ */
 export function parseEdifact(body: Buffer | string): EdifactInterchange {
   const text = decode(body, "edifact", edifactCharset(body));
   const { sep, start } = readSeparators(text);
   const { segments: raw, lineBased } = tokenize(text, sep, start);
   const interchange: EdifactInterchange = { decimalMark: sep.decimal, messages: [] };
   let open: EdifactMessage | undefined;
+  let group: OpenGroup | undefined;
+  let groups = 0;
   let unb: Segment | undefined;
   let unz: Segment | undefined;
   for (const r of raw) {
@@ -170,8 +192,16 @@ export function parseEdifact(body: Buffer | string): EdifactInterchange {
       if (r.tag === "UNT") {
         closeMessage(open, segment);
         interchange.messages.push(open);
+        if (group) group.messages++;
         open = undefined;
       }
+    } else if (r.tag === "UNG") {
+      if (group) fail("truncated", `${segmentLocation(segment)}: group ${group.ref} has no UNE before the next UNG`, segment.line);
+      group = { ung: segment, ref: segment.e5?.[0] ?? "", messages: 0 };
+      groups++;
+    } else if (r.tag === "UNE" && group) {
+      closeGroup(group, segment);
+      group = undefined;
     } else if (r.tag === "UNZ") {
       unz = segment;
     } else {
@@ -182,17 +212,20 @@ export function parseEdifact(body: Buffer | string): EdifactInterchange {
     const last = open.segments[open.segments.length - 1];
     fail("truncated", `message ${open.ref} ends after ${segmentLocation(last)} without UNT — the interchange is truncated`, last.line);
   }
+  if (group) fail("truncated", `group ${group.ref}, opened at ${segmentLocation(group.ung)}, has no UNE — the interchange is truncated`, group.ung.line);
   if (interchange.messages.length === 0) fail("truncated", "no UNH … UNT message in the interchange");
-  if (unb) checkTrailer(unb, unz, interchange);
+  if (unb) checkTrailer(unb, unz, interchange, groups);
   return interchange;
 }
 
-function checkTrailer(unb: Segment, unz: Segment | undefined, interchange: EdifactInterchange): void {
+/** UNZ closes UNB: the same reference, and the count of its messages, or of its groups where it has any. */
+function checkTrailer(unb: Segment, unz: Segment | undefined, interchange: EdifactInterchange, groups: number): void {
   if (!unz) fail("truncated", `interchange ${interchange.controlRef} has no UNZ — the interchange is truncated`);
   if (unz.e2?.[0] !== interchange.controlRef) {
     fail("control-reference", `UNZ reference "${unz.e2?.[0]}" does not match UNB reference "${unb.e5?.[0]}"`, unz.line);
   }
-  if (Number(unz.e1?.[0]) !== interchange.messages.length) {
-    fail("control-count", `UNZ says ${unz.e1?.[0]} messages but the interchange has ${interchange.messages.length}`, unz.line);
+  const [count, what] = groups > 0 ? [groups, "groups"] : [interchange.messages.length, "messages"];
+  if (Number(unz.e1?.[0]) !== count) {
+    fail("control-count", `UNZ says ${unz.e1?.[0]} ${what} but the interchange has ${count}`, unz.line);
   }
 }

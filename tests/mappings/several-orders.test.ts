@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DocumentError, normalizeOrder, normalizeOrders } from "../../mappings";
-import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
+import { edifactGroupedInterchange, edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 // Partners send orders in batches: one EDIFACT interchange with an ORDERS message per order, one IDoc file with an
 // IDoc per order, one CSV export with the lines of several order numbers. The order desk books each order that is one and refuses each that is not, saying which it is; one
@@ -35,6 +35,8 @@ describe("a document with several orders: each order is booked or refused on its
         { refused: { code: "cancellation", message: expect.stringContaining("message 2 of 2 (00621): line 104 (BGM)") as unknown as string } }]],
     ["an interchange that sends the same order twice: both are orders here; the idempotent step tells a repeat", () => edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10040")]),
       [{ accepted: "10040" }, { accepted: "10040" }]],
+    ["an interchange with its orders in two functional groups (UNG … UNE)", () => edifactGroupedInterchange([[edifactMessage("00620", "10040"), edifactMessage("00621", "10041")], [edifactMessage("00622", "10042")]]),
+      [{ accepted: "10040" }, { accepted: "10041" }, { accepted: "10042" }]],
     ["an IDoc file with two orders", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041")]),
       [{ accepted: "10040" }, { accepted: "10041" }]],
     ["an IDoc file with an order and an order response", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041", orderResponse)]),
@@ -69,5 +71,19 @@ describe("a document with several orders: each order is booked or refused on its
     const err = await normalizeOrder(edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DocumentError);
     expect(err).toMatchObject({ code: "multiple-messages", message: "the document holds 2 orders (00620, 00621), where one was expected" });
+  });
+});
+
+describe("an interchange with functional groups is checked as one without", () => {
+  const grouped = () => edifactGroupedInterchange([[edifactMessage("00620", "10040"), edifactMessage("00621", "10041")], [edifactMessage("00622", "10042")]]);
+
+  it.each<[string, () => string, { code: string; message: string }]>([
+    ["a UNE that counts the wrong number of messages", () => grouped().replace("UNE+2+G1'", "UNE+3+G1'"), { code: "control-count", message: "line 204 (UNE): UNE says 3 messages but group G1 has 2" }],
+    ["a UNE that names another group", () => grouped().replace("UNE+1+G2'", "UNE+1+G9'"), { code: "control-reference", message: 'line 306 (UNE): UNE reference "G9" does not match UNG reference "G2"' }],
+    ["a UNZ that counts the messages where the interchange has groups", () => grouped().replace("UNZ+2+A0001'", "UNZ+3+A0001'"), { code: "control-count", message: "UNZ says 3 groups but the interchange has 2" }],
+    ["a group without its UNE", () => grouped().replace("UNE+1+G2'\n", ""), { code: "truncated", message: "group G2, opened at line 205 (UNG), has no UNE — the interchange is truncated" }],
+    ["a UNE without a UNG", () => edifactInterchange([edifactMessage("00620", "10040")]).replace("UNZ+1", "UNE+1+G1'\nUNZ+1"), { code: "malformed-edifact", message: "line 103 (UNE): segment outside a UNH … UNT message" }],
+  ])("refuses %s", async (_what, body, expected) => {
+    await expect(normalizeOrders(body())).rejects.toMatchObject(expected);
   });
 });

@@ -18,6 +18,13 @@ export function edifactInterchange(messages: string[]): string {
   return `${text.slice(0, text.indexOf("UNH+"))}${messages.join("")}UNZ+${messages.length}+A0001'\n`;
 }
 
+/** The same with the messages in functional groups, UNG … UNE each (UNZ counts the groups). */
+export function edifactGroupedInterchange(groups: string[][]): string {
+  const text = sapEdifact();
+  const grouped = groups.map((messages, i) => `UNG+ORDERS+E1-UserXX:ZZZ+COMP_E_D:ZZZ+250929:1122+G${i + 1}+UN+D:96A'\n${messages.join("")}UNE+${messages.length}+G${i + 1}'\n`);
+  return `${text.slice(0, text.indexOf("UNH+"))}${grouped.join("")}UNZ+${groups.length}+A0001'\n`;
+}
+
 /** SAP's IDoc as IDoc `docnum` for order `orderNumber`; `edit` changes its text further. */
 export function idoc(docnum: string, orderNumber: string, edit: (text: string) => string = (t) => t): string {
   const one = /<IDOC BEGIN="1">[\s\S]*<\/IDOC>/.exec(sapIdoc())![0];
