@@ -26,9 +26,12 @@ function row(d: DeadLetter): string {
   return [String(d.position).padStart(4), cut(d.messageId ?? "(none)", 36).padEnd(36), (d.failedAt ?? "").padEnd(24), cut(d.queue ?? "?", 26).padEnd(26), cut(d.node, 18).padEnd(18), d.error].join("  ");
 }
 
+/** Headers `show` leaves out: x-death is shown as the reason; x-delivery-count counts how often the DLQ was read. */
+const UNSHOWN = new Set(["x-death", "x-delivery-count"]);
+
 function show(d: DeadLetter): string {
   const headers = Object.entries(d.headers)
-    .filter(([k]) => k !== "x-death")
+    .filter(([k]) => !UNSHOWN.has(k))
     .map(([k, v]) => `  ${k}: ${Buffer.isBuffer(v) ? v.toString() : typeof v === "object" ? JSON.stringify(v) : String(v)}`);
   return [
     `message id:   ${d.messageId ?? "(none)"}`,
@@ -37,6 +40,7 @@ function show(d: DeadLetter): string {
     `from queue:   ${d.queue ?? "unknown"}`,
     `failed node:  ${d.node}`,
     `error:        ${d.error}`,
+    ...(d.deliveries === undefined ? [] : [`deliveries:   ${d.deliveries}${d.deliveries > 1 ? " (redelivered: the hub or its broker connection went down while it was being handled)" : ""}`]),
     `content type: ${d.contentType ?? "unknown"}`,
     "headers:",
     ...headers,

@@ -13,6 +13,8 @@ export interface DeadLetter {
   /** Where it came from, and where a replay sends it. */
   queue: string | undefined;
   contentType: string | undefined;
+  /** How many times its queue had delivered it when it failed, when known. */
+  deliveries: number | undefined;
   headers: Record<string, unknown>;
   body: Buffer;
 }
@@ -37,6 +39,7 @@ function toDeadLetter(m: GetMessage, position: number): DeadLetter {
     failedAt: text(headers[DEAD_LETTER_HEADERS.failedAt]),
     queue: originQueue(headers),
     contentType: m.properties.contentType as string | undefined,
+    deliveries: headers[DEAD_LETTER_HEADERS.deliveries] === undefined ? undefined : Number(headers[DEAD_LETTER_HEADERS.deliveries]),
     headers,
     body: m.content,
   };

@@ -23,6 +23,8 @@ export const DEAD_LETTER_HEADERS = {
   failedAt: "x-orderhub-failed-at",
   queue: "x-orderhub-queue",
   flow: "x-orderhub-flow",
+  /** How many times its queue had delivered it when it failed (1: the first delivery); more points at crashes. */
+  deliveries: "x-orderhub-deliveries",
 } as const;
 
 /** The failure headers of a dead letter; `queue` is where a replay sends it back, when there is one. */
@@ -84,6 +86,8 @@ export async function settleDeadLetter(
   d.acks.hold(d.message);
   const props = d.message.properties;
   const headers = { ...(props.headers ?? {}), ...deadLetterHeaders(reason, d.queue) };
+  // A quorum queue counts earlier deliveries in x-delivery-count; in the DLQ that header counts the DLQ's own.
+  headers[DEAD_LETTER_HEADERS.deliveries] = Number(props.headers?.["x-delivery-count"] ?? 0) + 1;
   try {
     await broker.publish(DEAD_LETTER_EXCHANGE, d.queue, d.message.content, {
       messageId: props.messageId ?? bodyMessageId(d.message.content),

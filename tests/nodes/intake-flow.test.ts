@@ -34,6 +34,7 @@ describe("order intake flow", () => {
     expect(dead.content.toString()).toBe(body);
     expect(dead.properties.headers?.["x-orderhub-error"]).toMatch(/quantity "fifteen"/);
     expect(dead.properties.headers?.["x-orderhub-node"]).toBe("normalize");
+    expect(dead.properties.headers?.["x-orderhub-deliveries"]).toBe(1);
     expect(dead.properties.headers?.["x-orderhub-queue"]).toBe(INBOUND);
     expect(dead.properties.messageId).toBe("csv-bad");
   });
