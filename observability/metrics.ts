@@ -83,6 +83,13 @@ export const duplicatesTotal = new Counter({
   registers: [registry],
 });
 
+export const ordersReadTotal = new Counter({
+  name: "orderhub_orders_read_total",
+  help: "Orders order-normalize read from inbound documents (each order of a document with several counts), by the order's source format and outcome: read or refused.",
+  labelNames: ["format", "outcome"] as const,
+  registers: [registry],
+});
+
 export const keyConflictsTotal = new Counter({
   name: "orderhub_key_conflicts_total",
   help: "Messages refused because their business key was used before by a message with other content, by scope.",

@@ -1,5 +1,6 @@
 import { orderKey } from "../../domain/order/canonical-order";
 import { DocumentError, normalizeOrders, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { childOf, ordersReadTotal } from "../../observability/metrics";
 import { splitDelivery } from "../shared/settlement";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
@@ -9,6 +10,8 @@ export interface OrderNormalizeConfig extends NodeDef {
   maxBytes: string | number;
   sourceSystem: string;
 }
+
+const ordersRead = childOf(ordersReadTotal, ["format", "outcome"]);
 
 /** Copies a message for one order of a document that holds several (Node-RED's RED.util.cloneMessage). */
 export type CloneMessage = (msg: HubMessage) => HubMessage;
@@ -64,6 +67,7 @@ export class OrderNormalizeController {
         (outcomes) => {
           if (outcomes.length === 1) {
             const { order } = outcomes[0];
+            ordersRead(order!.source?.format ?? "unknown", "read").inc();
             msg.payload = order;
             msg.orderKey = orderKey(order!);
             this.rate.hit();
@@ -74,6 +78,7 @@ export class OrderNormalizeController {
           done();
         },
         (err: Error) => {
+          ordersRead((err as DocumentError).format ?? "unknown", "refused").inc();
           msg.rejection = rejectionOf(err);
           this.rate.hit("rejected");
           failing(this.node, err.message);
@@ -98,6 +103,7 @@ export class OrderNormalizeController {
     });
     for (const [i, outcome] of outcomes.entries()) {
       const part = parts[i];
+      ordersRead(outcome.order?.source?.format ?? outcome.error?.format ?? "unknown", outcome.order ? "read" : "refused").inc();
       if (outcome.order) {
         part.payload = outcome.order;
         part.orderKey = orderKey(outcome.order);

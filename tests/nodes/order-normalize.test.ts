@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ordersReadTotal } from "../../observability/metrics";
 import { helper, loadFlow } from "../support/node-red";
 import { canonicalOrder } from "../support/orders";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
@@ -39,6 +40,13 @@ describe("order-normalize node", () => {
   });
 });
 
+/** orderhub_orders_read_total for EDIFACT, read and refused. */
+async function countsOfOrdersRead(): Promise<{ read: number; refused: number }> {
+  const { values } = await ordersReadTotal.get();
+  const of = (outcome: string) => values.find((v) => v.labels.format === "edifact" && v.labels.outcome === outcome)?.value ?? 0;
+  return { read: of("read"), refused: of("refused") };
+}
+
 describe("order-normalize node, a document with several orders", () => {
   /** Everything the node sends and every error it reports for one input, once `expected` of them have come. */
   async function normalizeAll(msg: Record<string, unknown>, expected: number) {
@@ -73,7 +81,10 @@ describe("order-normalize node, a document with several orders", () => {
 
   it("reports a refused order alone, with the document as payload and its place in msg.rejection", async () => {
     const body = edifactInterchange([edifactMessage("00620", "10040", (t) => t.replace("BGM+220+10040+13'", "BGM+220+10040+1'")), edifactMessage("00621", "10041")]);
+    const before = await countsOfOrdersRead();
     const { sent, failed } = await normalizeAll({ messageId: "in-8", payload: body }, 2);
+    const after = await countsOfOrdersRead();
+    expect([after.read - before.read, after.refused - before.refused]).toEqual([1, 1]);
     expect(sent.map((m) => m.orderKey)).toEqual(["10041/0"]);
     expect(failed).toHaveLength(1);
     expect(failed[0].error).toMatch(/message 1 of 2 \(00620\): line 4 \(BGM\): message function 1 \(cancellation\)/);

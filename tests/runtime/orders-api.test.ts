@@ -112,6 +112,9 @@ describe("POST /api/orders", () => {
     const text = await (await fetch(`${hub.url}/metrics`)).text();
     expect(text).toMatch(/orderhub_messages_total\{flow="Order intake",node="normalize",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/orderhub_published_total\{exchange="orderhub.events",routing_key="order.accepted"\} [1-9]/);
+    // orders, not documents: the IDoc order, the two of the interchange
+    expect(text).toMatch(/orderhub_orders_read_total\{format="idoc",outcome="read"\} 1\n/);
+    expect(text).toMatch(/orderhub_orders_read_total\{format="edifact",outcome="read"\} 2\n/);
     expect(text).toMatch(/orderhub_broker_connected\{broker="rabbitmq"\} 1/);
     // the accepted orders' idempotency claims, committed in batches
     expect(text).toMatch(/orderhub_store_commits_total [1-9]/);
