@@ -1,6 +1,6 @@
 import { duplicatesTotal, keyConflictsTotal } from "../../observability/metrics";
 import { getHubStore, type IdempotencyRecord } from "../../store";
-import { beginOutbox, deriveMessageId, inFlightOriginal, rememberStoredJson } from "../shared/outbox";
+import { beginOutbox, deriveMessageId, inFlightOriginal, releaseOutbox, rememberStoredJson } from "../shared/outbox";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeAPI, NodeDef, SendFn } from "../shared/types";
 import { firstDifference } from "./difference";
@@ -114,8 +114,22 @@ export class IdempotentController {
     if (payload === undefined) throw new Error(`idempotent: msg.payload (a ${typeof msg.payload}) cannot be kept as JSON for the outbox`);
     // A quick duplicate waits for the original still in flight here; a redelivery has no live original to wait for.
     const redelivered = (msg.amqp as { redelivered?: boolean } | undefined)?.redelivered === true;
-    const original = redelivered ? undefined : inFlightOriginal(scope, key, IN_FLIGHT_WAIT_MS);
-    if (original) await original;
+    // Several waiting for the same original go one after the other: the first to wake is in flight when the next looks.
+    for (let original; !redelivered && (original = inFlightOriginal(scope, key, IN_FLIGHT_WAIT_MS)); ) await original;
+    // In flight from before the claim: a message with the same key in the same turn (the same order twice in one
+    // batch, or a sender's quick retry) waits for this one instead of claiming beside it and re-sending it.
+    beginOutbox(scope, key);
+    let outcome: Outcome | undefined;
+    try {
+      outcome = await this.claim(scope, key, payload, ignored, msg);
+      return outcome;
+    } finally {
+      // Only a message that goes on to its effect stays in flight (amqp-out completes it, dead-letter releases it).
+      if (outcome?.kind !== "first") releaseOutbox({ scope, key });
+    }
+  }
+
+  private async claim(scope: string, key: string, payload: string, ignored: ReadonlySet<string>, msg: HubMessage): Promise<Outcome> {
     const messageId = deriveMessageId(scope, key);
     const origin = typeof msg.messageId === "string" ? msg.messageId : "";
     const { outcome, record } = await getHubStore().claim(scope, key, messageId, payload, Date.now(), origin);
@@ -133,7 +147,6 @@ export class IdempotentController {
     rememberStoredJson(msg.payload, record.payload);
     msg.messageId = record.messageId;
     msg._outbox = { scope, key };
-    beginOutbox(scope, key);
     return FIRST;
   }
 }

@@ -59,6 +59,18 @@ describe("order intake flow", () => {
     expect(await client.depth(INBOUND)).toBe(0);
   });
 
+  it("accepts an order its sender sent twice in a row (a quick retry) once: one order.accepted, both messages acked", async () => {
+    const events = await intake.start();
+    const client = intake.client;
+    const body = JSON.stringify(canonicalOrder("SO-RETRY"));
+    await client.send(INBOUND, body, { contentType: "application/json", messageId: "retry-1" });
+    await client.send(INBOUND, body, { contentType: "application/json", messageId: "retry-2" });
+    const got = await client.collect(events, 2, 1500);
+    expect(got.map((m) => [m.fields.routingKey, m.properties.correlationId])).toEqual([["order.accepted", "retry-1"]]);
+    expect(await client.depth(INBOUND)).toBe(0);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
+  });
+
   it("accepts 1,000 orders with 50 invalid and 50 duplicates as exactly 900 events, 50 dead letters, none lost", async () => {
     const events = await intake.start();
     const client = intake.client;

@@ -87,6 +87,22 @@ describe("order intake of a document with several orders", () => {
     expect(await client.depth(INBOUND)).toBe(0);
   });
 
+  it("books an order the batch repeats once, and refuses a second order under the same number with other content", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const otherQuantity = (text: string) => text.replace("QTY+21:144:H87'", "QTY+21:145:H87'");
+    const body = edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10040"), edifactMessage("00622", "10040", otherQuantity)]);
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "repeats-1" });
+    const got = await client.collect(events, 3, 1500);
+    expect(got.map((m) => m.fields.routingKey).sort()).toEqual(["order.accepted", "order.rejected"]);
+    const rejected = got.find((m) => m.fields.routingKey === "order.rejected")!;
+    expect(json(rejected)).toMatchObject({ code: "conflict", orderNumber: "10040", inboundMessageId: "repeats-1/3" });
+    expect(json(rejected).reason).toMatch(/lines\[0\]\.quantity: 144 before, now 145/);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/\(the other 2 of 3 went through\)$/);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
   it("names every refused order of a batch in the one dead letter", async () => {
     const events = await intake.start();
     const { client } = intake;
