@@ -109,7 +109,13 @@ export class Consumer {
     this.tag = undefined;
   }
 
-  async stop(drainMs: number): Promise<void> {
+  /**
+   * Stops taking messages, gives those in flight up to `drainMs` to be settled, then closes the channel so that the
+   * broker requeues the rest. The wait ends early once nothing has been settled for `quietMs`: when the flows stop,
+   * Node-RED drops what is still on its way between nodes, and such a message would only hold the stop up; those that
+   * are a publish confirm or a store commit away settle within milliseconds.
+   */
+  async stop(drainMs: number, quietMs = 500): Promise<void> {
     this.wanted = false;
     clearTimeout(this.retry);
     const ch = this.channel;
@@ -117,8 +123,13 @@ export class Consumer {
     if (this.tag) await ch.cancel(this.tag).catch(() => undefined);
     this.tag = undefined;
     const until = Date.now() + drainMs;
-    while (this.broker.deliveries.countFor(this.seq) > 0 && Date.now() < until) {
+    let left = this.broker.deliveries.countFor(this.seq);
+    let settledAt = Date.now();
+    while (left > 0 && Date.now() < until && Date.now() - settledAt < quietMs) {
       await new Promise((r) => setTimeout(r, 20));
+      const now = this.broker.deliveries.countFor(this.seq);
+      if (now < left) settledAt = Date.now();
+      left = now;
     }
     this.channel = undefined;
     this.broker.deliveries.dropChannel(this.seq);

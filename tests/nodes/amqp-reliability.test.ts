@@ -117,6 +117,28 @@ describe("a message nobody settles", () => {
   });
 });
 
+describe("stopping while a message is unsettled", () => {
+  it("hands it back to its queue as soon as nothing settles any more, not after the whole grace", async () => {
+    // The message goes nowhere (no wire), as one does that Node-RED drops between two stopping nodes.
+    const flow = [
+      { id: "b2", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 60, declareTopology: true },
+      { id: "t2", type: "tab", label: "stopping" },
+      { id: "in2", type: "amqp-in", z: "t2", name: "stopping consumer", broker: "b2", queue: "orderhub.test.stopping", prefetch: 10, output: "buffer", declare: true, wires: [[]] },
+    ];
+    await start(flow);
+    await new Promise((r) => setTimeout(r, 500));
+    await client.send("orderhub.test.stopping", "hand me back", { messageId: "stop-1" });
+    await new Promise((r) => setTimeout(r, 300));
+    const begun = Date.now();
+    await helper.unload();
+    // The grace is five seconds; half a second without any settling ends it.
+    expect(Date.now() - begun).toBeLessThan(2500);
+    const [back] = await client.collect("orderhub.test.stopping", 1, 2000);
+    expect(back?.properties.messageId).toBe("stop-1");
+    expect(back.fields.redelivered).toBe(true);
+  });
+});
+
 describe("a publish the broker refuses", () => {
   it("dead-letters the message with the broker's reason; the publisher recovers for the next message", async () => {
     const flow = [
