@@ -99,14 +99,18 @@ describe("the broker connection is closed under load", () => {
   });
 });
 
+/** An amqp-in with nothing wired after it: whatever it takes stays unsettled. */
+function consumerAlone(name: string, queue: string, settleDeadline: number) {
+  return [
+    { id: "b1", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline, declareTopology: true },
+    { id: "t1", type: "tab", label: name },
+    { id: "in1", type: "amqp-in", z: "t1", name, broker: "b1", queue, prefetch: 10, output: "buffer", declare: true, wires: [[]] },
+  ];
+}
+
 describe("a message nobody settles", () => {
   it("is dead-lettered at the broker's settle deadline with a reason that names the consumer", async () => {
-    const flow = [
-      { id: "b1", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 1, declareTopology: true },
-      { id: "t1", type: "tab", label: "leaky" },
-      { id: "in1", type: "amqp-in", z: "t1", name: "leaky consumer", broker: "b1", queue: "orderhub.test.leaky", prefetch: 10, output: "buffer", declare: true, wires: [[]] },
-    ];
-    await start(flow);
+    await start(consumerAlone("leaky consumer", "orderhub.test.leaky", 1));
     await new Promise((r) => setTimeout(r, 500));
     await client.send("orderhub.test.leaky", "nobody settles me", { messageId: "leak-1" });
     const [dead] = await client.collect("orderhub.dlq", 1, 6000);
@@ -120,12 +124,7 @@ describe("a message nobody settles", () => {
 describe("stopping while a message is unsettled", () => {
   it("hands it back to its queue as soon as nothing settles any more, not after the whole grace", async () => {
     // The message goes nowhere (no wire), as one does that Node-RED drops between two stopping nodes.
-    const flow = [
-      { id: "b2", type: "amqp-broker", name: "rabbitmq", url: "", settleDeadline: 60, declareTopology: true },
-      { id: "t2", type: "tab", label: "stopping" },
-      { id: "in2", type: "amqp-in", z: "t2", name: "stopping consumer", broker: "b2", queue: "orderhub.test.stopping", prefetch: 10, output: "buffer", declare: true, wires: [[]] },
-    ];
-    await start(flow);
+    await start(consumerAlone("stopping consumer", "orderhub.test.stopping", 60));
     await new Promise((r) => setTimeout(r, 500));
     await client.send("orderhub.test.stopping", "hand me back", { messageId: "stop-1" });
     await new Promise((r) => setTimeout(r, 300));
