@@ -23,9 +23,12 @@ const EDIFACT_CANCELLING_FUNCTIONS: Record<string, string> = {
 const at = (tree: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((node, step) => (node && typeof node === "object" ? (node as Record<string, unknown>)[step] : undefined), tree);
 
-/** The IDocs of an ORDERS05 file: one, or several one after the other. */
+/** The IDocs of an ORDERS05 file: one, or several one after the other; a file without any holds no order. */
 export function idocsOf(tree: XmlTree): unknown[] {
   const idocs = at(tree, "ORDERS05", "IDOC");
+  if (idocs === undefined || idocs === null || idocs === "") {
+    throw new DocumentError("missing-field", "ORDERS05 holds no IDOC: there is no order in the document", { format: "idoc" });
+  }
   return Array.isArray(idocs) ? idocs : [idocs];
 }
 

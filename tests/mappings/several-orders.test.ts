@@ -60,6 +60,10 @@ describe("a document with several orders: each order is booked or refused on its
     expect(second.order).toEqual({ ...first.order, orderNumber: "10041", source: { ...first.order!.source, documentId: "00000000000198" } });
   });
 
+  it("an ORDERS05 file without any IDoc holds no order, and says so", async () => {
+    await expect(normalizeOrders(idocFile([]))).rejects.toMatchObject({ code: "missing-field", message: "ORDERS05 holds no IDOC: there is no order in the document" });
+  });
+
   it("a document with one order is answered as before: its refusal is the document's", async () => {
     await expect(normalizeOrders(edifactInterchange([edifactMessage("00620", "10040", badQuantity)]))).rejects.toMatchObject({
       code: "not-a-number",
