@@ -40,7 +40,8 @@ function sniff(text: string): OrderFormat {
   if (start === "") throw new DocumentError("unknown-format", "document is empty");
   if (start.startsWith("<")) return sniffXml(start);
   if (/^(UNA|UNB|UNH)/.test(start)) return "edifact";
-  if (start.startsWith("{")) return "json";
+  // an object is an order, an array a batch of orders
+  if (start.startsWith("{") || start.startsWith("[")) return "json";
   const firstLine = start.split(/\r?\n/, 1)[0];
   if (/^[\w "]+([,;][\w "]+)+$/.test(firstLine)) return "csv";
   throw new DocumentError("unknown-format", `cannot tell the format: content starts with "${firstLine.slice(0, 40)}"`);

@@ -162,14 +162,31 @@ async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "jso
 export async function normalizeOrders(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
   refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
   const format = !opts.format || opts.format === "auto" ? detectFormat(body, opts.contentType) : opts.format;
-  if (format === "json") return [{ part: { index: 1, count: 1 }, order: validate(parseJson(body), "json") }];
-  const unmapped = parts(body, format);
-  if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await mapPart(unmapped[0], format, opts) }];
+  if (format === "json") {
+    const value = parseJson(body);
+    if (!Array.isArray(value)) return [{ part: { index: 1, count: 1 }, order: validate(value, "json") }];
+    return eachPart(jsonParts(value), format, async (one) => validate(one.parse().input, "json"));
+  }
+  return eachPart(parts(body, format), format, (one) => mapPart(one, format, opts));
+}
+
+/** A JSON array of canonical orders: a batch, each element an order of its own. */
+function jsonParts(orders: unknown[]): UnmappedPart[] {
+  if (orders.length === 0) throw new DocumentError("missing-field", "the JSON array holds no order", { format: "json" });
+  return orders.map((order) => {
+    const number = (order as { orderNumber?: unknown } | null)?.orderNumber;
+    return { ref: typeof number === "string" ? number : undefined, noun: "order", parse: () => ({ input: order, ctx: { format: "json" } }) };
+  });
+}
+
+/** Each part normalized on its own; one part alone is the document, so its refusal is thrown as the document's. */
+async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
+  if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await normalize(unmapped[0]) }];
   const outcomes: OrderOutcome[] = [];
   for (const [i, one] of unmapped.entries()) {
     const part = { index: i + 1, count: unmapped.length, ref: one.ref };
     try {
-      outcomes.push({ part, order: await mapPart(one, format, opts) });
+      outcomes.push({ part, order: await normalize(one) });
     } catch (err) {
       if (!(err instanceof DocumentError)) throw err;
       outcomes.push({ part, error: new DocumentError(err.code, `${partLabel(part, one.noun)}: ${err.message}`, { format: err.format ?? format, line: err.line }) });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DocumentError, normalizeOrder, normalizeOrders } from "../../mappings";
+import { canonicalOrder } from "../support/orders";
 import { edifactGroupedInterchange, edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 // Partners send orders in batches: one EDIFACT interchange with an ORDERS message per order, one IDoc file with an
-// IDoc per order, one CSV export with the lines of several order numbers. The order desk books each order that is one and refuses each that is not, saying which it is; one
+// IDoc per order, one CSV export with the lines of several order numbers, one JSON array of canonical orders. The order desk books each order that is one and refuses each that is not, saying which it is; one
 // bad order does not hold back the others. Each row: the document, and the desk's answer per order, in order.
 
 type Answer = { accepted: string } | { refused: { code: string; message: string } };
@@ -37,6 +38,9 @@ describe("a document with several orders: each order is booked or refused on its
       [{ accepted: "10040" }, { accepted: "10040" }]],
     ["an interchange with its orders in two functional groups (UNG … UNE)", () => edifactGroupedInterchange([[edifactMessage("00620", "10040"), edifactMessage("00621", "10041")], [edifactMessage("00622", "10042")]]),
       [{ accepted: "10040" }, { accepted: "10041" }, { accepted: "10042" }]],
+    ["a JSON array of two canonical orders", () => JSON.stringify([canonicalOrder("J-1"), canonicalOrder("J-2")]), [{ accepted: "J-1" }, { accepted: "J-2" }]],
+    ["a JSON array whose second order has no lines", () => JSON.stringify([canonicalOrder("J-1"), { ...canonicalOrder("J-2"), lines: [] }]),
+      [{ accepted: "J-1" }, { refused: { code: "schema-violation", message: "order 2 of 2 (J-2): canonical order: lines must have at least 1 entry" } }]],
     ["an IDoc file with two orders", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041")]),
       [{ accepted: "10040" }, { accepted: "10041" }]],
     ["an IDoc file with an order and an order response", () => idocFile([idoc("00000000000197", "10040"), idoc("00000000000198", "10041", orderResponse)]),
@@ -58,6 +62,10 @@ describe("a document with several orders: each order is booked or refused on its
     expect(first.part).toEqual({ index: 1, count: 2, ref: "00000000000197" });
     expect(second.part).toEqual({ index: 2, count: 2, ref: "00000000000198" });
     expect(second.order).toEqual({ ...first.order, orderNumber: "10041", source: { ...first.order!.source, documentId: "00000000000198" } });
+  });
+
+  it("an empty JSON array holds no order, and says so", async () => {
+    await expect(normalizeOrders("[]")).rejects.toMatchObject({ code: "missing-field", message: "the JSON array holds no order" });
   });
 
   it("an ORDERS05 file without any IDoc holds no order, and says so", async () => {
