@@ -5,6 +5,7 @@ import { TestClient, json } from "../support/amqp";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { startHubProcess, type HubProcess } from "./support/hub-process";
 import { publicFixture } from "../support/fixtures";
+import { canonicalOrder } from "../support/orders";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -98,6 +99,17 @@ describe("POST /api/orders", () => {
       orders: [{ index: 1, count: 2, ref: "00620", orderNumber: "20050", revision: 0 }],
     });
     expect(await client.depth("orderhub.orders.inbound")).toBe(0);
+  });
+
+  it("queues a JSON array of canonical orders, as a business system posts a batch, and the flow accepts each", async () => {
+    const res = await post(JSON.stringify([canonicalOrder("API-J1"), canonicalOrder("API-J2")]), "application/json", { "idempotency-key": "json-batch-1" });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { orders: Array<{ orderKey: string }> }).orders.map((o) => o.orderKey)).toEqual(["API-J1/0", "API-J2/0"]);
+    const got = await client.collect(events, 2);
+    expect(got.map((m) => [m.fields.routingKey, m.properties.correlationId, json(m).orderNumber]).sort()).toEqual([
+      ["order.accepted", "json-batch-1", "API-J1"],
+      ["order.accepted", "json-batch-1", "API-J2"],
+    ]);
   });
 
   it("normalizes a document with several orders at /api/orders/normalize as { orders }", async () => {
