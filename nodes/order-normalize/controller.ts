@@ -34,7 +34,7 @@ function rejectionOf(err: Error, outcome?: OrderOutcome) {
  * the canonical order. A document that cannot be read fails with a DocumentError, details in msg.rejection.
  *
  * A document with several orders (an EDIFACT interchange with several ORDERS messages, an IDoc file with several
- * IDocs) goes on as one message per order, each with msg.parts (Node-RED's split convention, so a join node can
+ * IDocs, a CSV file with several order numbers, a JSON array of orders) goes on as one message per order, each with msg.parts (Node-RED's split convention, so a join node can
  * gather them) and a message id of its own (`<inbound id>/<n>`). An order that is refused fails alone: its message,
  * with the document as payload and msg.rejection.part saying which order it was, goes to the catch nodes. The inbound
  * delivery is settled once every order's message is.
@@ -91,8 +91,10 @@ export class OrderNormalizeController {
 
   private sendParts(msg: HubMessage, outcomes: OrderOutcome[], send: SendFn): void {
     const keys = splitDelivery(msg, outcomes.length);
+    // Copies without the document: a 10 MB interchange of a thousand orders must not become a thousand copies of it.
+    const { payload: document, ...rest } = msg;
     const parts = outcomes.map((outcome, i) => {
-      const part = this.clone(msg);
+      const part = this.clone(rest as HubMessage);
       if (keys) part._delivery = keys[i];
       // type and len as Node-RED's split node sets them for an array, one element per message; a sequence the message
       // was part of already is kept inside, as the split node does
@@ -110,6 +112,7 @@ export class OrderNormalizeController {
         this.rate.hit();
         send(part);
       } else {
+        part.payload = document;
         part.rejection = rejectionOf(outcome.error, outcome);
         this.rate.hit("rejected");
         failing(this.node, outcome.error.message);
