@@ -170,6 +170,9 @@ export async function normalizeOrders(body: Buffer | string, opts: NormalizeOpti
   return eachPart(parts(body, format), format, (one) => mapPart(one, format, opts));
 }
 
+/** How long a batch is mapped before the event loop gets a turn. */
+const TURN_EVERY_MS = 10;
+
 /** A JSON array of canonical orders: a batch, each element an order of its own. */
 function jsonParts(orders: unknown[]): UnmappedPart[] {
   if (orders.length === 0) throw new DocumentError("missing-field", "the JSON array holds no order", { format: "json" });
@@ -183,6 +186,7 @@ function jsonParts(orders: unknown[]): UnmappedPart[] {
 async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
   if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await normalize(unmapped[0]) }];
   const outcomes: OrderOutcome[] = [];
+  let since = performance.now();
   for (const [i, one] of unmapped.entries()) {
     const part = { index: i + 1, count: unmapped.length, ref: one.ref };
     try {
@@ -190,6 +194,12 @@ async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize
     } catch (err) {
       if (!(err instanceof DocumentError)) throw err;
       outcomes.push({ part, error: new DocumentError(err.code, `${partLabel(part, one.noun)}: ${err.message}`, { format: err.format ?? format, line: err.line }) });
+    }
+    // The mapping's awaits are all promise continuations, which never let the event loop in: without a turn here, a
+    // batch of thousands of orders would hold up heartbeats, HTTP and every other message for seconds.
+    if (performance.now() - since >= TURN_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
     }
   }
   return outcomes;

@@ -99,3 +99,16 @@ describe("an interchange with functional groups is checked as one without", () =
     await expect(normalizeOrders(body())).rejects.toMatchObject(expected);
   });
 });
+
+describe("a large batch", () => {
+  it("lets the event loop in while its orders are mapped: timers, heartbeats and other messages go on", async () => {
+    const body = edifactInterchange(Array.from({ length: 200 }, (_, i) => edifactMessage(String(10000 + i), String(60000 + i))));
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const outcomes = await normalizeOrders(body);
+    clearInterval(timer);
+    expect(outcomes.filter((o) => o.order)).toHaveLength(200);
+    // without a turn between orders, the mapping's promise continuations hold the loop for the whole batch: 0 turns
+    expect(turns).toBeGreaterThan(0);
+  });
+});
