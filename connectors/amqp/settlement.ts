@@ -127,10 +127,15 @@ function settlePart(broker: BrokerConnection, key: string, failure?: DeadLetterR
   return "acked";
 }
 
+/** Failed parts a dead letter's reason names one by one; a header has to fit in one AMQP frame (128 KB). */
+const NAMED_FAILURES = 20;
+
 export function splitFailureReason(split: Split): DeadLetterReason {
   const failures = [...split.failures].sort((a, b) => a.part - b.part);
   const passed = split.count - failures.length;
   const others = passed === 0 ? "" : ` (the other ${passed} of ${split.count} went through)`;
-  const error = failures.length === 1 ? failures[0].error : `${failures.length} of ${split.count} failed: ${failures.map((f) => f.error).join("; ")}`;
+  const named = failures.slice(0, NAMED_FAILURES).map((f) => f.error);
+  if (failures.length > NAMED_FAILURES) named.push(`and ${failures.length - NAMED_FAILURES} more`);
+  const error = failures.length === 1 ? failures[0].error : `${failures.length} of ${split.count} failed: ${named.join("; ")}`;
   return { error: `${error}${others}`, node: [...new Set(failures.map((f) => f.node))].join(", "), flow: failures[0].flow };
 }

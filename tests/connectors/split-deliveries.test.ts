@@ -79,4 +79,11 @@ describe("the dead letter of a document some of whose orders failed", () => {
   ])("%s", (_what, failures, count, expected) => {
     expect(splitFailureReason({ count, open: new Set(), failures })).toMatchObject(expected);
   });
+
+  it("names the first 20 of thousands of failed orders and counts the rest, so the reason fits in a header", () => {
+    const failures = Array.from({ length: 4000 }, (_, i) => ({ part: i + 1, error: `order ${i + 1} of 4000 (SO-${i + 1}): quantity "x" is not a number`, node: "normalize" }));
+    const { error } = splitFailureReason({ count: 4000, open: new Set(), failures });
+    expect(error).toMatch(/^4000 of 4000 failed: order 1 of 4000 \(SO-1\): .*; order 20 of 4000 \(SO-20\): quantity "x" is not a number; and 3980 more$/);
+    expect(error.length).toBeLessThan(4000);
+  });
 });
