@@ -103,6 +103,20 @@ describe("order intake of a document with several orders", () => {
     expect(await client.depth(INBOUND)).toBe(0);
   });
 
+  it("takes a CSV export of 300 orders, 100 of them bad: 200 accepted, 100 rejected, one dead letter that fits a header", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const rows = ["orderNumber,issueDate,currency,buyerId,lineNumber,sku,quantity,unitPrice"];
+    for (let i = 0; i < 300; i++) rows.push(`BIG-${i},2026-11-20,EUR,C-1,1,K-1,${i % 3 === 2 ? "many" : "2"},9.50`);
+    await client.send(INBOUND, rows.join("\n"), { contentType: "text/csv", messageId: "big-1" });
+    const got = await client.collect(events, 300);
+    expect(got.filter((m) => m.fields.routingKey === "order.accepted")).toHaveLength(200);
+    expect(got.filter((m) => m.fields.routingKey === "order.rejected")).toHaveLength(100);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/^100 of 300 failed: order 3 of 300 \(BIG-2\): line 4: quantity "many" is not a number; .*; and 80 more \(the other 200 of 300 went through\)$/);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
   it("names every refused order of a batch in the one dead letter", async () => {
     const events = await intake.start();
     const { client } = intake;
