@@ -22,8 +22,12 @@ export interface NormalizeOptions {
   format?: OrderFormat | "auto";
   contentType?: string;
   maxBytes?: number;
+  /** Orders one document may hold (default 10,000); a larger batch is refused whole, before any order is mapped. */
+  maxOrders?: number;
   sourceSystem?: string;
 }
+
+export const DEFAULT_MAX_ORDERS = 10_000;
 
 export const MAPPING_FILES: Record<Exclude<OrderFormat, "json">, string> = {
   ubl: "ubl-order.jsonata",
@@ -165,9 +169,21 @@ export async function normalizeOrders(body: Buffer | string, opts: NormalizeOpti
   if (format === "json") {
     const value = parseJson(body);
     if (!Array.isArray(value)) return [{ part: { index: 1, count: 1 }, order: validate(value, "json") }];
-    return eachPart(jsonParts(value), format, async (one) => validate(one.parse().input, "json"));
+    return eachPart(refuseOverfull(jsonParts(value), format, opts), format, async (one) => validate(one.parse().input, "json"));
   }
-  return eachPart(parts(body, format), format, (one) => mapPart(one, format, opts));
+  return eachPart(refuseOverfull(parts(body, format), format, opts), format, (one) => mapPart(one, format, opts));
+}
+
+/**
+ * Every order of a batch becomes a message with its own events: a small document of thousands of tiny orders would
+ * multiply into far more work than its size suggests, so the number is capped as the size is.
+ */
+function refuseOverfull(unmapped: UnmappedPart[], format: OrderFormat, opts: NormalizeOptions): UnmappedPart[] {
+  const max = opts.maxOrders ?? DEFAULT_MAX_ORDERS;
+  if (unmapped.length > max) {
+    throw new DocumentError("too-many-orders", `the document holds ${unmapped.length} orders, over the limit of ${max} per document: send them in smaller batches`, { format });
+  }
+  return unmapped;
 }
 
 /** How long a batch is mapped before the event loop gets a turn. */

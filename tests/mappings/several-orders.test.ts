@@ -101,6 +101,15 @@ describe("an interchange with functional groups is checked as one without", () =
 });
 
 describe("a large batch", () => {
+  it("is refused whole past 10,000 orders, before any is mapped, as a body is past 10 MB", async () => {
+    const tiny = JSON.stringify(Array.from({ length: 10_001 }, () => 1));
+    await expect(normalizeOrders(tiny)).rejects.toMatchObject({
+      code: "too-many-orders",
+      message: "the document holds 10001 orders, over the limit of 10000 per document: send them in smaller batches",
+    });
+    await expect(normalizeOrders(JSON.stringify([canonicalOrder("A"), canonicalOrder("B"), canonicalOrder("C")]), { maxOrders: 2 })).rejects.toMatchObject({ code: "too-many-orders" });
+  });
+
   it("lets the event loop in while its orders are mapped: timers, heartbeats and other messages go on", async () => {
     const body = edifactInterchange(Array.from({ length: 200 }, (_, i) => edifactMessage(String(10000 + i), String(60000 + i))));
     let turns = 0;
