@@ -96,12 +96,18 @@ export class DeliveryRegistry {
 
   /**
    * The live delivery `key` goes on as `count` messages: returns their keys. It is settled once every part is:
-   * acknowledged when all were, dead-lettered with the reasons of those that failed otherwise. A delivery that is no
+   * acknowledged when all were, dead-lettered with the reasons of those that failed otherwise. Its deadline moves to
+   * `deadline` when that is later. A delivery that is no
    * longer live gets keys all the same; they settle nothing, as the delivery's own key would not.
    */
-  split(key: string, count: number): string[] {
+  split(key: string, count: number, deadline?: number): string[] {
     const parts = Array.from({ length: count }, (_, i) => i + 1);
-    if (this.byKey.has(key) && !this.splits.has(key)) this.splits.set(key, { count, open: new Set(parts), failures: [] });
+    const d = this.byKey.get(key);
+    if (d && !this.splits.has(key)) {
+      this.splits.set(key, { count, open: new Set(parts), failures: [] });
+      // the parts' lives start now: mapping a large batch must not use up the time they have to be settled
+      if (deadline !== undefined && deadline > d.deadline) d.deadline = deadline;
+    }
     return parts.map((part) => partKey(key, part));
   }
 

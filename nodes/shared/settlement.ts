@@ -18,7 +18,7 @@ export function ackMessage(msg: HubMessage): SettleResult | "none" {
 export function splitDelivery(msg: HubMessage, count: number): string[] | undefined {
   if (!msg._delivery) return undefined;
   const broker = brokerOf(msg._delivery);
-  return broker ? broker.deliveries.split(msg._delivery, count) : Array.from({ length: count }, () => msg._delivery!);
+  return broker ? broker.deliveries.split(msg._delivery, count, Date.now() + broker.settleDeadlineMs) : Array.from({ length: count }, () => msg._delivery!);
 }
 
 export async function deadLetterMessage(msg: HubMessage, reason: DeadLetterReason): Promise<SettleResult | "none"> {

@@ -36,6 +36,16 @@ describe("a delivery split into parts", () => {
     expect(registry.state(KEY)).toBe("live");
   });
 
+  it("gives the parts a deadline of their own: a later one replaces the delivery's, an earlier one does not", () => {
+    const registry = registryWithDelivery();
+    registry.split(KEY, 2, 5000);
+    expect(registry.expired(4999)).toEqual([]);
+    expect(registry.expired(5000).map((d) => d.key)).toEqual([KEY]);
+    const other = registryWithDelivery();
+    other.split(KEY, 2, 0);
+    expect(other.expired(1).map((d) => d.key)).toEqual([KEY]);
+  });
+
   it("settles a part once: a second settlement of it is a no-op", () => {
     const registry = registryWithDelivery();
     const [one] = registry.split(KEY, 2);
