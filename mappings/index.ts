@@ -1,16 +1,13 @@
-// Order intake: any supported order document → the canonical order.
-// Syntax (XML, EDIFACT, CSV) is parsed here; the field mapping lives in the .jsonata files beside this one.
+// Order intake: any supported order document → canonical orders, one per order it holds.
+// document-parts.ts parses the syntax and splits the document into its orders; each is mapped by the .jsonata file of
+// its format, finished and validated here.
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { detectFormat } from "./detect";
-import { idocNumber, idocsOf, refuseCxmlNonOrder, refuseEdifactNonOrder, refuseIdocNonOrder } from "./document-purpose";
+import { jsonParts, parts, type UnmappedPart } from "./document-parts";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
-import { MappingContext } from "./functions";
 import { finishOrder } from "./finish";
-import { parseCsv, type CsvRow } from "./formats/csv";
-import { parseEdifact } from "./formats/edifact";
 import { decode, DEFAULT_MAX_BYTES, refuseOversized } from "./formats/text";
-import { parseXml } from "./formats/xml";
 import { compileCanonicalSchema, validateCanonicalOrder as validate } from "./validate";
 
 export type { CanonicalOrder } from "../domain/order/canonical-order";
@@ -36,84 +33,6 @@ export const MAPPING_FILES: Record<Exclude<OrderFormat, "json">, string> = {
   cxml: "cxml-orderrequest.jsonata",
   csv: "csv-order.jsonata",
 };
-
-interface Parsed {
-  input: unknown;
-  ctx: MappingContext;
-}
-
-/**
- * One order of a document, not yet mapped. Most formats hold one; an EDIFACT interchange may hold several ORDERS
- * messages, an IDoc file several IDocs and a CSV file the lines of several order numbers. `parse` refuses a part that
- * places no order (a cancellation, an order response) on its own, so the other orders of the same document are still
- * taken.
- */
-interface UnmappedPart {
-  /** What the sender calls it: the EDIFACT message reference (UNH 0062), the IDoc number (DOCNUM), the order number (CSV). */
-  ref?: string;
-  /** "message", "IDoc" or "order": how an error names the part. */
-  noun: string;
-  parse(): Parsed;
-}
-
-function edifactParts(body: Buffer | string): UnmappedPart[] {
-  const { messages, ...header } = parseEdifact(body);
-  const ctx: MappingContext = { format: "edifact", decimalMark: header.decimalMark };
-  return messages.map((message) => ({
-    ref: message.ref,
-    noun: "message",
-    parse: () => {
-      refuseEdifactNonOrder(message);
-      return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx };
-    },
-  }));
-}
-
-function idocParts(body: Buffer | string): UnmappedPart[] {
-  const tree = parseXml(body, "idoc");
-  const file = (tree as { ORDERS05: Record<string, unknown> }).ORDERS05;
-  return idocsOf(tree).map((idoc) => ({
-    ref: idocNumber(idoc),
-    noun: "IDoc",
-    parse: () => {
-      refuseIdocNonOrder(idoc);
-      return { input: { ...tree, ORDERS05: { ...file, IDOC: idoc } }, ctx: { format: "idoc" } };
-    },
-  }));
-}
-
-/** A CSV file's rows, one order per order number, in the order the numbers first appear. */
-function csvParts(body: Buffer | string): UnmappedPart[] {
-  const { columns, rows } = parseCsv(body);
-  const byOrder = new Map<string, CsvRow[]>();
-  for (const row of rows) {
-    const number = String(row.orderNumber ?? "");
-    const group = byOrder.get(number);
-    if (group) group.push(row);
-    else byOrder.set(number, [row]);
-  }
-  return [...byOrder].map(([number, group]) => ({
-    ref: number || undefined,
-    noun: "order",
-    parse: () => ({ input: { columns, rows: group }, ctx: { format: "csv" } }),
-  }));
-}
-
-function parts(body: Buffer | string, format: Exclude<OrderFormat, "json">): UnmappedPart[] {
-  switch (format) {
-    case "edifact":
-      return edifactParts(body);
-    case "idoc":
-      return idocParts(body);
-    case "csv":
-      return csvParts(body);
-    default: {
-      const tree = parseXml(body, format);
-      if (format === "cxml") refuseCxmlNonOrder(tree);
-      return [{ noun: "order", parse: () => ({ input: tree, ctx: { format } }) }];
-    }
-  }
-}
 
 function parseJson(body: Buffer | string): unknown {
   const text = decode(body, "json");
@@ -158,7 +77,8 @@ async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "jso
 
 /**
  * Normalizes an order document of any supported format into validated canonical orders: one for most documents, one
- * per ORDERS message of an EDIFACT interchange, per IDoc of an ORDERS05 file and per order number of a CSV file. A
+ * per ORDERS message of an EDIFACT interchange, per IDoc of an ORDERS05 file, per order number of a CSV file and per
+ * element of a JSON array. A
  * document that cannot be read at all, or whose only order is refused, throws a DocumentError; in a document with
  * several orders, each refused order is an outcome with its error, named by its place in the document, and the others
  * are still taken.
@@ -188,15 +108,6 @@ function refuseOverfull(unmapped: UnmappedPart[], format: OrderFormat, opts: Nor
 
 /** How long a batch is mapped before the event loop gets a turn. */
 const TURN_EVERY_MS = 10;
-
-/** A JSON array of canonical orders: a batch, each element an order of its own. */
-function jsonParts(orders: unknown[]): UnmappedPart[] {
-  if (orders.length === 0) throw new DocumentError("missing-field", "the JSON array holds no order", { format: "json" });
-  return orders.map((order) => {
-    const number = (order as { orderNumber?: unknown } | null)?.orderNumber;
-    return { ref: typeof number === "string" ? number : undefined, noun: "order", parse: () => ({ input: order, ctx: { format: "json" } }) };
-  });
-}
 
 /** Each part normalized on its own; one part alone is the document, so its refusal is thrown as the document's. */
 async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {

@@ -77,10 +77,7 @@ export async function settleDeadLetter(
   key: string,
   reason: DeadLetterReason,
 ): Promise<SettleResult> {
-  if (partOf(key)) {
-    const result = settlePart(broker, key, reason);
-    return result === "acked" ? "dead-lettered" : result;
-  }
+  if (partOf(key)) return settlePart(broker, key, reason);
   const d = broker.deliveries.take(key);
   if (!d) return "stale";
   d.acks.hold(d.message);
@@ -120,11 +117,12 @@ export async function settleDeadLetter(
 function settlePart(broker: BrokerConnection, key: string, failure?: DeadLetterReason): SettleResult {
   const settled = broker.deliveries.settlePart(key, failure && { error: failure.error, node: failure.node, flow: failure.flow });
   if (settled === undefined) return "stale";
-  if (settled === "open") return "acked";
-  const { parent, split } = settled;
-  if (split.failures.length === 0) return settleAck(broker, parent);
-  void settleDeadLetter(broker, parent, splitFailureReason(split));
-  return "acked";
+  if (settled !== "open") {
+    const { parent, split } = settled;
+    if (split.failures.length === 0) settleAck(broker, parent);
+    else void settleDeadLetter(broker, parent, splitFailureReason(split));
+  }
+  return failure ? "dead-lettered" : "acked";
 }
 
 /** Failed parts a dead letter's reason names one by one; a header has to fit in one AMQP frame (128 KB). */
