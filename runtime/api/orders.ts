@@ -19,6 +19,9 @@ function readDocument(req: Request, res: Response): Buffer | undefined {
   return body;
 }
 
+/** Refused orders the 400's sentence names one by one; `refused` lists them all. */
+const NAMED_REFUSALS = 3;
+
 /**
  * The orders of the document, or undefined after answering 400: for a document that cannot be read, and for one with
  * several orders of which any is refused (each refusal listed, the orders that could be read beside them).
@@ -34,7 +37,9 @@ async function normalizeOr400(body: Buffer, req: Request, res: Response): Promis
   }
   const refused = outcomes.filter((o) => o.error);
   if (refused.length === 0) return outcomes.map((o) => o.order!);
-  problem(res, 400, `${refused.length} of ${outcomes.length} orders in the document refused: ${refused.map((o) => o.error!.message).join("; ")}`, {
+  const named = refused.slice(0, NAMED_REFUSALS).map((o) => o.error!.message);
+  if (refused.length > NAMED_REFUSALS) named.push(`and ${refused.length - NAMED_REFUSALS} more (see refused)`);
+  problem(res, 400, `${refused.length} of ${outcomes.length} orders in the document refused: ${named.join("; ")}`, {
     code: "orders-refused",
     refused: refused.map(({ part, error }) => ({ ...part, code: error!.code, error: error!.message, line: error!.line })),
     orders: outcomes.filter((o) => o.order).map(({ part, order }) => ({ ...part, orderNumber: order!.orderNumber, revision: order!.revision })),

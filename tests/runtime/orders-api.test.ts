@@ -112,6 +112,15 @@ describe("POST /api/orders", () => {
     ]);
   });
 
+  it("names the first three refused orders of a batch in its sentence and lists them all in refused", async () => {
+    const rows = ["orderNumber,issueDate,currency,buyerId,lineNumber,sku,quantity", ...[1, 2, 3, 4, 5].map((i) => `R-${i},2026-11-20,EUR,C-1,1,K-1,lots`)];
+    const res = await post(rows.join("\n"), "text/csv");
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; refused: unknown[] };
+    expect(body.error).toMatch(/^5 of 5 orders in the document refused: order 1 of 5 \(R-1\): .*; order 3 of 5 \(R-3\): line 4: quantity "lots" is not a number; and 2 more \(see refused\)$/);
+    expect(body.refused).toHaveLength(5);
+  });
+
   it("normalizes a document with several orders at /api/orders/normalize as { orders }", async () => {
     const body = idocFile([idoc("00000000000301", "30040"), idoc("00000000000302", "30041")]);
     const res = await fetch(`${hub.url}/api/orders/normalize`, { method: "POST", body, headers: { "content-type": "application/xml" } });
