@@ -22,6 +22,18 @@ export interface NormalizeOptions {
   /** Orders one document may hold (default 10,000); a larger batch is refused whole, before any order is mapped. */
   maxOrders?: number;
   sourceSystem?: string;
+  /**
+   * Called while a document with several orders is mapped, at each turn the event loop gets (about every 10 ms) and
+   * once at the end: how many of its orders are done. A document that holds one order never calls it.
+   */
+  onProgress?: (progress: MappingProgress) => void;
+}
+
+/** How far the mapping of a document with several orders has come. */
+export interface MappingProgress {
+  done: number;
+  count: number;
+  format: OrderFormat;
 }
 
 export const DEFAULT_MAX_ORDERS = 10_000;
@@ -89,9 +101,9 @@ export async function normalizeOrders(body: Buffer | string, opts: NormalizeOpti
   if (format === "json") {
     const value = parseJson(body);
     if (!Array.isArray(value)) return [{ part: { index: 1, count: 1 }, order: validate(value, "json") }];
-    return eachPart(refuseOverfull(jsonParts(value), format, opts), format, async (one) => validate(one.parse().input, "json"));
+    return eachPart(refuseOverfull(jsonParts(value), format, opts), format, opts, async (one) => validate(one.parse().input, "json"));
   }
-  return eachPart(refuseOverfull(parts(body, format), format, opts), format, (one) => mapPart(one, format, opts));
+  return eachPart(refuseOverfull(parts(body, format), format, opts), format, opts, (one) => mapPart(one, format, opts));
 }
 
 /**
@@ -110,7 +122,7 @@ function refuseOverfull(unmapped: UnmappedPart[], format: OrderFormat, opts: Nor
 const TURN_EVERY_MS = 10;
 
 /** Each part normalized on its own; one part alone is the document, so its refusal is thrown as the document's. */
-async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
+async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, opts: NormalizeOptions, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
   if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await normalize(unmapped[0]) }];
   const outcomes: OrderOutcome[] = [];
   let since = performance.now();
@@ -125,10 +137,12 @@ async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, normalize
     // The mapping's awaits are all promise continuations, which never let the event loop in: without a turn here, a
     // batch of thousands of orders would hold up heartbeats, HTTP and every other message for seconds.
     if (performance.now() - since >= TURN_EVERY_MS) {
+      opts.onProgress?.({ done: i + 1, count: unmapped.length, format });
       await new Promise<void>((resolve) => setImmediate(resolve));
       since = performance.now();
     }
   }
+  opts.onProgress?.({ done: unmapped.length, count: unmapped.length, format });
   return outcomes;
 }
 

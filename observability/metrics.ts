@@ -90,6 +90,13 @@ export const ordersReadTotal = new Counter({
   registers: [registry],
 });
 
+export const batchOrdersPending = new Gauge({
+  name: "orderhub_batch_orders_pending",
+  help: "Orders of documents with several orders (an interchange, an IDoc file, a CSV export, a JSON array) that order-normalize is still mapping, by the documents' format.",
+  labelNames: ["format"] as const,
+  registers: [registry],
+});
+
 export const keyConflictsTotal = new Counter({
   name: "orderhub_key_conflicts_total",
   help: "Messages refused because their business key was used before by a message with other content, by scope.",

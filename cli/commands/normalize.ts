@@ -2,7 +2,7 @@
 // a document with several orders).
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
-import { DocumentError, normalizeOrders, OrderFormat } from "../../mappings";
+import { DocumentError, normalizeOrders, OrderFormat, type MappingProgress } from "../../mappings";
 
 const FORMATS = ["auto", "ubl", "idoc", "edifact", "cxml", "json", "csv"];
 
@@ -20,6 +20,15 @@ function describeFailure(err: unknown): string {
   if (e?.code === "EISDIR") return "is a directory, not a file";
   if (e?.code === "EACCES") return "permission denied";
   return e instanceof Error ? e.message : String(err);
+}
+
+/**
+ * On a terminal, a batch that takes a while shows how far it has come, on one line of stderr that is cleared at the end.
+ * In a pipe or a file, stderr keeps to one line per refused order.
+ */
+function progressOnTerminal(): ((progress: MappingProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return ({ done, count }) => process.stderr.write(done < count ? `\rmapped ${done} of ${count} orders` : "\r\x1b[K");
 }
 
 function fail(name: string, err: unknown): void {
@@ -42,6 +51,7 @@ export function registerNormalize(program: Command): void {
           format: opts.format as OrderFormat | "auto",
           sourceSystem: opts.sourceSystem,
           maxBytes: opts.maxBytes,
+          onProgress: progressOnTerminal(),
         });
         // A document with several orders prints them as an array; each refused one gets its line on stderr.
         const orders = outcomes.filter((o) => o.order).map((o) => o.order);

@@ -2,6 +2,7 @@ import { orderKey } from "../../domain/order/canonical-order";
 import { DocumentError, normalizeOrders, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
 import { childOf, ordersReadTotal } from "../../observability/metrics";
 import { splitDelivery } from "../shared/settlement";
+import { BatchProgress } from "./batch-progress";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
 
@@ -41,6 +42,7 @@ function rejectionOf(err: Error, outcome?: OrderOutcome) {
  */
 export class OrderNormalizeController {
   private readonly rate: ThroughputStatus;
+  private readonly progress: BatchProgress;
 
   constructor(
     private readonly node: Node,
@@ -48,6 +50,7 @@ export class OrderNormalizeController {
     private readonly clone: CloneMessage,
   ) {
     this.rate = new ThroughputStatus(node);
+    this.progress = new BatchProgress(this.rate);
     try {
       prepareMappings();
     } catch (err) {
@@ -63,8 +66,10 @@ export class OrderNormalizeController {
       const msg = m as HubMessage;
       const body = msg.payload;
       const input = Buffer.isBuffer(body) || typeof body === "string" ? body : body === undefined || body === null ? "" : JSON.stringify(body);
-      normalizeOrders(input, { ...options, contentType: contentTypeOf(msg) }).then(
+      const batch = this.progress.begin();
+      normalizeOrders(input, { ...options, contentType: contentTypeOf(msg), onProgress: batch.onProgress }).then(
         (outcomes) => {
+          batch.end();
           if (outcomes.length === 1) {
             const { order } = outcomes[0];
             ordersRead(order!.source?.format ?? "unknown", "read").inc();
@@ -78,6 +83,7 @@ export class OrderNormalizeController {
           done();
         },
         (err: Error) => {
+          batch.end();
           ordersRead((err as DocumentError).format ?? "unknown", "refused").inc();
           msg.rejection = rejectionOf(err);
           this.rate.hit("rejected");

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OWN, PUBLIC } from "../support/fixtures";
@@ -77,6 +78,22 @@ describe("orderhub normalize", () => {
     expect(status).toBe(2);
     expect((JSON.parse(stdout) as Array<{ orderNumber: string }>).map((o) => o.orderNumber)).toEqual(["10041"]);
     expect(stderr).toMatch(/^orderhub normalize: stdin: IDoc 1 of 2 \(00000000000197\): .*quantity "lots" is not a number\n$/);
+  });
+
+  it("shows how far a large batch has come on a terminal, and keeps stderr to refusals in a pipe", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "orderhub-cli-"));
+    try {
+      const file = path.join(dir, "batch.edi");
+      writeFileSync(file, edifactInterchange(Array.from({ length: 60 }, (_, i) => edifactMessage(String(30000 + i), String(80000 + i)))));
+      expect(orderhub(["normalize", file]).stderr).toBe("");
+      // `script` runs the command on a pseudo-terminal, as an engineer's shell does (stdout and stderr both land in it)
+      const onTerminal = spawnSync("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} normalize ${JSON.stringify(file)}`, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+      expect(onTerminal.status).toBe(0);
+      expect(onTerminal.stdout).toMatch(/\rmapped \d+ of 60 orders/);
+      expect(onTerminal.stdout).toContain("\r\x1b[K["); // the progress line is cleared before the orders are printed
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 2 with a clear line for a missing file", () => {

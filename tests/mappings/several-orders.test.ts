@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DocumentError, normalizeOrder, normalizeOrders } from "../../mappings";
+import { DocumentError, normalizeOrder, normalizeOrders, type MappingProgress } from "../../mappings";
 import { canonicalOrder } from "../support/orders";
 import { edifactGroupedInterchange, edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
@@ -119,5 +119,23 @@ describe("a large batch", () => {
     expect(outcomes.filter((o) => o.order)).toHaveLength(200);
     // without a turn between orders, the mapping's promise continuations hold the loop for the whole batch: 0 turns
     expect(turns).toBeGreaterThan(0);
+  });
+
+  it("says how far its mapping has come at each turn, ending with every order done", async () => {
+    const body = edifactInterchange(Array.from({ length: 100 }, (_, i) => edifactMessage(String(10000 + i), String(60000 + i))));
+    const seen: MappingProgress[] = [];
+    await normalizeOrders(body, { onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((p) => p.count === 100 && p.format === "edifact")).toBe(true);
+    const done = seen.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done[0]).toBeLessThan(100);
+    expect(seen.at(-1)).toEqual({ done: 100, count: 100, format: "edifact" });
+  });
+
+  it("reports no progress for a document with one order", async () => {
+    const seen: MappingProgress[] = [];
+    await normalizeOrders(edifactInterchange([edifactMessage("00620", "10040")]), { onProgress: (p) => seen.push(p) });
+    expect(seen).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { ordersReadTotal } from "../../observability/metrics";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { batchOrdersPending, ordersReadTotal } from "../../observability/metrics";
 import { helper, loadFlow } from "../support/node-red";
 import { canonicalOrder } from "../support/orders";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
@@ -92,5 +92,24 @@ describe("order-normalize node, a document with several orders", () => {
     expect(failed[0].msg).toMatchObject({ messageId: "in-8/1", rejection: { code: "cancellation", part: { index: 1, count: 2, ref: "00620" } } });
     // the document itself, not a copy per order: a large batch must not be copied once for each of its orders
     expect(failed[0].msg.payload).toBe(input.payload);
+  });
+
+  it("shows how far a long batch has come in its status, and counts the orders still to map in /metrics", async () => {
+    const body = edifactInterchange(Array.from({ length: 100 }, (_, i) => edifactMessage(String(20000 + i), String(70000 + i))));
+    const pendingEdifact = async () => (await batchOrdersPending.get()).values.find((v) => v.labels.format === "edifact")?.value ?? 0;
+    const pending: number[] = [];
+    const poll = setInterval(() => void pendingEdifact().then((n) => pending.push(n)), 5);
+    const { sent } = await normalizeAll({ payload: body }, 100);
+    clearInterval(poll);
+    expect(sent).toHaveLength(100);
+    const node = helper.getNode("n");
+    const statuses = node.status.args.map((args: [{ fill: string; shape: string; text: string }]) => args[0]);
+    const mapping = statuses.filter((s: { fill: string }) => s.fill === "blue");
+    expect(mapping.length).toBeGreaterThan(0);
+    expect(mapping[0]).toEqual({ fill: "blue", shape: "ring", text: expect.stringMatching(/^mapped \d+ of 100 orders$/) });
+    expect(Math.max(...pending)).toBeGreaterThan(0);
+    expect(await pendingEdifact()).toBe(0);
+    // once the batch is through, the rate is back
+    await vi.waitFor(() => expect(node.status.lastCall.args[0]).toMatchObject({ fill: "green", text: expect.stringMatching(/\/s|idle/) }), { timeout: 2500 });
   });
 });
