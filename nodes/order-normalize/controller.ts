@@ -1,5 +1,6 @@
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, normalizeOrders, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { DocumentError, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { normalizeDocument } from "../../mappings/mapping-thread";
 import { childOf, ordersReadTotal } from "../../observability/metrics";
 import { splitDelivery } from "../shared/settlement";
 import { BatchProgress } from "./batch-progress";
@@ -38,7 +39,8 @@ function rejectionOf(err: Error, outcome?: OrderOutcome) {
  * IDocs, a CSV file with several order numbers, a JSON array of orders) goes on as one message per order, each with msg.parts (Node-RED's split convention, so a join node can
  * gather them) and a message id of its own (`<inbound id>/<n>`). An order that is refused fails alone: its message,
  * with the document as payload and msg.rejection.part saying which order it was, goes to the catch nodes. The inbound
- * delivery is settled once every order's message is.
+ * delivery is settled once every order's message is. A large document (from 256 KB) is parsed and mapped on the
+ * mapping thread (mappings/mapping-thread.ts), so the event loop goes on moving the other messages meanwhile.
  */
 export class OrderNormalizeController {
   private readonly rate: ThroughputStatus;
@@ -67,7 +69,7 @@ export class OrderNormalizeController {
       const body = msg.payload;
       const input = Buffer.isBuffer(body) || typeof body === "string" ? body : body === undefined || body === null ? "" : JSON.stringify(body);
       const batch = this.progress.begin();
-      normalizeOrders(input, { ...options, contentType: contentTypeOf(msg), onProgress: batch.onProgress }).then(
+      normalizeDocument(input, { ...options, contentType: contentTypeOf(msg), onProgress: batch.onProgress }).then(
         (outcomes) => {
           batch.end();
           if (outcomes.length === 1) {

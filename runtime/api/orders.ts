@@ -1,7 +1,8 @@
 import express, { type Request, type Response, type Router } from "express";
 import { INBOUND_ORDERS_QUEUE, bodyMessageId, type BrokerConnection } from "../../connectors/amqp";
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, normalizeOrders, type CanonicalOrder, type OrderOutcome } from "../../mappings";
+import { DocumentError, type CanonicalOrder, type OrderOutcome } from "../../mappings";
+import { normalizeDocument } from "../../mappings/mapping-thread";
 
 /** Documents over this size are refused before they are read (the same limit as order-normalize's default). */
 export const MAX_ORDER_BYTES = 10 * 1024 * 1024;
@@ -29,7 +30,7 @@ const NAMED_REFUSALS = 3;
 async function normalizeOr400(body: Buffer, req: Request, res: Response): Promise<CanonicalOrder[] | undefined> {
   let outcomes: OrderOutcome[];
   try {
-    outcomes = await normalizeOrders(body, { contentType: req.get("content-type"), maxBytes: MAX_ORDER_BYTES });
+    outcomes = await normalizeDocument(body, { contentType: req.get("content-type"), maxBytes: MAX_ORDER_BYTES });
   } catch (err) {
     if (!(err instanceof DocumentError)) throw err;
     problem(res, 400, err.message, { code: err.code, format: err.format, line: err.line });

@@ -1,12 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, ROOT } from "../support/build";
 import { OWN, PUBLIC } from "../support/fixtures";
 import { edifactInterchange, edifactMessage, idoc, idocFile } from "../support/several-orders";
 
-const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/cli/main.js");
 
 function orderhub(args: string[], input?: string) {
@@ -14,12 +14,7 @@ function orderhub(args: string[], input?: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-beforeAll(() => {
-  // `npm test` builds first; build here too when the tests are run on their own.
-  if (!existsSync(CLI) || !existsSync(path.join(ROOT, "dist/mappings/ubl-order.jsonata"))) {
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-  }
-}, 180_000);
+beforeAll(() => ensureBuilt("dist/cli/main.js", "dist/mappings/ubl-order.jsonata"), 180_000);
 
 describe("orderhub normalize", () => {
   it.each([

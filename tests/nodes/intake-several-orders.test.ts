@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAPPING_THREAD_FROM_BYTES } from "../../mappings/mapping-thread";
 import { json } from "../support/amqp";
 import { INBOUND, useIntakeFlow } from "../support/intake-flow";
 import { helper, hubNodes, loadFlow, shippedFlows } from "../support/node-red";
@@ -114,6 +115,21 @@ describe("order intake of a document with several orders", () => {
     expect(got.filter((m) => m.fields.routingKey === "order.rejected")).toHaveLength(100);
     const [dead] = await client.collect("orderhub.dlq", 1);
     expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/^100 of 300 failed: order 3 of 300 \(BIG-2\): line 4: quantity "many" is not a number; .*; and 80 more \(the other 200 of 300 went through\)$/);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
+  it("maps a large interchange on the mapping thread: every order booked, the bad one rejected, the document dead-lettered once", async () => {
+    const events = await intake.start();
+    const { client } = intake;
+    const messages = Array.from({ length: 120 }, (_, i) => edifactMessage(String(50000 + i), String(60000 + i), i === 41 ? badQuantity : undefined));
+    const body = edifactInterchange(messages);
+    expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(MAPPING_THREAD_FROM_BYTES);
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "large-1" });
+    const got = await client.collect(events, 120);
+    expect(got.filter((m) => m.fields.routingKey === "order.accepted")).toHaveLength(119);
+    expect(got.filter((m) => m.fields.routingKey === "order.rejected").map((m) => json(m).reason)).toEqual([expect.stringMatching(/^message 42 of 120 \(50041\): .*quantity "1OO" is not a number/)]);
+    const [dead] = await client.collect("orderhub.dlq", 1);
+    expect(String(dead.properties.headers?.["x-orderhub-error"])).toMatch(/^message 42 of 120 \(50041\): .* \(the other 119 of 120 went through\)$/);
     expect(await client.depth(INBOUND)).toBe(0);
   });
 
