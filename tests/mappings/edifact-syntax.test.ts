@@ -24,6 +24,20 @@ describe("EDIFACT syntax", () => {
     expect(message.segments[5].e3).toEqual(["SKU:1", "SA"]);
   });
 
+  it("reads an interchange wrapped at a fixed width as if it were one line", () => {
+    const wrapped = ORDER.match(/.{1,40}/g)!.join("\r\n");
+    const [message] = parseEdifact(wrapped).messages;
+    expect(message.segments.map((s) => s.tag)).toEqual(["UNH", "BGM", "DTM", "NAD", "CUX", "LIN", "QTY", "PRI", "UNS", "UNT"]);
+    expect(message.segments[1].e2).toEqual(["PO+77'A"]);
+    expect(message.segments[3].e4).toEqual(["Müller & Söhne"]);
+    expect(message.segments[5].e3).toEqual(["SKU:1", "SA"]);
+  });
+
+  it("keeps a value's text whole across a release character at the start, middle and end", () => {
+    const [message] = parseEdifact(ORDER.replace("BGM+220+PO?+77?'A+9'", "BGM+220+?+A?:B??+9'")).messages;
+    expect(message.segments[1].e2).toEqual(["+A:B?"]);
+  });
+
   it("reads custom separators from UNA", () => {
     const custom = "UNA|*,# !" + ORDER.replace(/\?/g, "#").replace(/:/g, "|").replace(/\+/g, "*").replace(/'/g, "!").replace("2.5", "2,5");
     const [message] = parseEdifact(custom).messages;
