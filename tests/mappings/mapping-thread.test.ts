@@ -58,6 +58,17 @@ describe("a large document", () => {
   });
 });
 
+describe("a mapping thread that cannot run", () => {
+  it("fails each document with the reason instead of holding it, and takes the next", async () => {
+    const broken = new MappingThread(64, "/nonexistent/mapping-thread-worker.js");
+    const body = Buffer.from(interchange(3));
+    const [first, second] = await Promise.allSettled([broken.normalize(body), broken.normalize(body)]);
+    expect(first).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^the mapping thread (failed|could not start): .*nonexistent/) } });
+    expect(second).toMatchObject({ status: "rejected" });
+    await broken.close();
+  });
+});
+
 describe("a small document", () => {
   it("is refused for its size before it is copied anywhere", async () => {
     await expect(normalizeDocument("x".repeat(2000), { maxBytes: 1000 })).rejects.toMatchObject({ code: "too-large", message: "document is 2000 bytes, over the limit of 1000 bytes" });
