@@ -160,6 +160,16 @@ export class DeliveryRegistry {
     return n;
   }
 
+  /**
+   * A delivery still being worked on (a large batch being mapped) gets until `deadline`, when that is later than the
+   * time it has: the deadline is for messages nobody settles, not for those that take a while. Nothing for a delivery
+   * that is no longer live.
+   */
+  extend(key: string, deadline: number): void {
+    const d = this.byKey.get(key);
+    if (d && deadline > d.deadline) d.deadline = deadline;
+  }
+
   expired(now: number): Delivery[] {
     return [...this.byKey.values()].filter((d) => d.deadline <= now);
   }

@@ -1,8 +1,8 @@
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, prepareMappings, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { DocumentError, prepareMappings, type MappingProgress, type OrderFormat, type OrderOutcome } from "../../mappings";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 import { childOf, ordersReadTotal } from "../../observability/metrics";
-import { splitDelivery } from "../shared/settlement";
+import { splitDelivery, stillWorking } from "../shared/settlement";
 import { BatchProgress } from "./batch-progress";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
@@ -69,7 +69,12 @@ export class OrderNormalizeController {
       const body = msg.payload;
       const input = Buffer.isBuffer(body) || typeof body === "string" ? body : body === undefined || body === null ? "" : JSON.stringify(body);
       const batch = this.progress.begin();
-      normalizeDocument(input, { ...options, contentType: contentTypeOf(msg), onProgress: batch.onProgress }).then(
+      // A batch that reports progress is being mapped, not forgotten: its delivery's settle deadline starts again.
+      const onProgress = (progress: MappingProgress) => {
+        batch.onProgress(progress);
+        stillWorking(msg);
+      };
+      normalizeDocument(input, { ...options, contentType: contentTypeOf(msg), onProgress }).then(
         (outcomes) => {
           batch.end();
           if (outcomes.length === 1) {

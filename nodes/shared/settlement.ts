@@ -21,6 +21,16 @@ export function splitDelivery(msg: HubMessage, count: number): string[] | undefi
   return broker ? broker.deliveries.split(msg._delivery, count, Date.now() + broker.settleDeadlineMs) : Array.from({ length: count }, () => msg._delivery!);
 }
 
+/**
+ * The message is still being worked on (a large document being mapped): its delivery gets the broker node's settle
+ * deadline again from now. A message that did not come from a queue has no deadline.
+ */
+export function stillWorking(msg: HubMessage): void {
+  if (!msg._delivery) return;
+  const broker = brokerOf(msg._delivery);
+  broker?.deliveries.extend(msg._delivery, Date.now() + broker.settleDeadlineMs);
+}
+
 export async function deadLetterMessage(msg: HubMessage, reason: DeadLetterReason): Promise<SettleResult | "none"> {
   if (!msg._delivery) return "none";
   return (await brokerOf(msg._delivery)?.deadLetter(msg._delivery, reason)) ?? "stale";

@@ -36,6 +36,18 @@ describe("a delivery split into parts", () => {
     expect(registry.state(KEY)).toBe("live");
   });
 
+  it("gives a delivery still being worked on a later deadline, never an earlier one, and nothing to one that is gone", () => {
+    const registry = registryWithDelivery();
+    registry.extend(KEY, 5_000);
+    expect(registry.expired(4_999)).toEqual([]);
+    registry.extend(KEY, 2_000);
+    expect(registry.expired(4_999)).toEqual([]);
+    expect(registry.expired(5_000).map((d) => d.key)).toEqual([KEY]);
+    registry.take(KEY);
+    registry.extend(KEY, 9_000);
+    expect(registry.state(KEY)).not.toBe("live");
+  });
+
   it("gives the parts a deadline of their own: a later one replaces the delivery's, an earlier one does not", () => {
     const registry = registryWithDelivery();
     registry.split(KEY, 2, 5000);

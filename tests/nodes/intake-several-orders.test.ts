@@ -133,6 +133,20 @@ describe("order intake of a document with several orders", () => {
     expect(await client.depth(INBOUND)).toBe(0);
   });
 
+  it("gives a batch that takes longer to map than the settle deadline the time it needs, as long as it makes progress", async () => {
+    // a 1 s deadline, and an interchange of 300 orders that takes about 2 s to map
+    const flow = shippedFlows("config.json", "order-intake.json").map((n) => (n.type === "amqp-broker" ? { ...n, settleDeadline: 1 } : n));
+    const events = await intake.start(flow);
+    const { client } = intake;
+    const body = edifactInterchange(Array.from({ length: 300 }, (_, i) => edifactMessage(String(70000 + i), String(30000 + i))));
+    await client.send(INBOUND, body, { contentType: "application/edifact", messageId: "slow-1" });
+    const got = await client.collect(events, 300);
+    expect(got.filter((m) => m.fields.routingKey === "order.accepted")).toHaveLength(300);
+    await sleep(1500);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
+    expect(await client.depth(INBOUND)).toBe(0);
+  });
+
   it("names every refused order of a batch in the one dead letter", async () => {
     const events = await intake.start();
     const { client } = intake;
