@@ -34,8 +34,10 @@ function edifactParts(body: Buffer | string): UnmappedPart[] {
     ref: message.ref,
     noun: "message",
     parse: () => {
-      refuseEdifactNonOrder(message);
-      return { input: { interchange: header, message: { ...message, segments: undefined }, segments: message.segments }, ctx };
+      // read from the text now, and only once: a message keeps no segments of its own (formats/edifact.ts)
+      const { ref, type, version, segments } = message;
+      refuseEdifactNonOrder({ ref, type, version, segments });
+      return { input: { interchange: header, message: { ref, type, version }, segments }, ctx };
     },
   }));
 }

@@ -1,5 +1,5 @@
 // Large documents are normalized on a thread of their own. Parsing a 10 MB document holds the event loop for about a
-// second (0.8 s for an EDIFACT interchange, 1.1 s for an IDoc file), and mapping its orders takes some 6 ms each, in
+// second (0.5 s for an EDIFACT interchange, 1.1–1.4 s for an IDoc file), and mapping its orders takes some 6 ms each, in
 // 10 ms slices between which the other messages get a turn: on the event loop, every other message, heartbeat and
 // HTTP request would stop for the parse and crawl for the rest. And a document that needs far more memory than its
 // size suggests ends that thread, not the hub: it is refused as too large, and the next document gets a new thread.
@@ -15,11 +15,11 @@ import { byteLength, DEFAULT_MAX_BYTES, refuseOversized } from "./formats/text";
 export const MAPPING_THREAD_FROM_BYTES = 256 * 1024;
 
 /**
- * The mapping thread's heap. The hungriest honest document is a 10 MB EDIFACT interchange: its parsed segments take
- * some 20 times its size (measured: 3,900 ten-line orders in 9.8 MB mapped within 256 MB and not within 128 MB).
- * An IDoc file, a CSV export or a JSON array of the same size needs less than 64 MB.
+ * The mapping thread's heap: eight times what the hungriest honest document needs. A 10 MB EDIFACT interchange of
+ * 3,900 ten-line orders maps within 64 MB (not within 32); an IDoc file, a CSV export or a JSON array of that size
+ * needs less.
  */
-export const MAPPING_THREAD_MEMORY_MB = 1024;
+export const MAPPING_THREAD_MEMORY_MB = 512;
 
 /**
  * The compiled worker: beside this file in dist/, and from dist/ as well when the sources run under the test runner,

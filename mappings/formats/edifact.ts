@@ -16,7 +16,12 @@ export interface EdifactMessage {
   ref: string;
   type: string;
   version: string;
-  segments: Segment[];
+  /**
+   * Read from the interchange's text each time they are asked for, not kept: parsed segments take some 20 times the
+   * space of their text, which for a 10 MB interchange of thousands of messages was 200 MB held at once. Take them
+   * once per use.
+   */
+  readonly segments: Segment[];
 }
 
 export interface EdifactInterchange {
@@ -65,17 +70,19 @@ interface RawSegment {
   line: number;
 }
 
-function tokenize(text: string, sep: Separators, start: number): { segments: RawSegment[]; lineBased: boolean } {
-  const segments: RawSegment[] = [];
+/**
+ * Calls `each` with every segment of text[from, to) in turn, with the index of its first character and of its
+ * terminator; `line` is the line text[from] is on. A segment still open at `to` means the interchange is truncated.
+ */
+function tokenize(text: string, sep: Separators, from: number, to: number, line: number, each: (raw: RawSegment, first: number, last: number) => void): void {
   const elements: string[][] = [];
   const components: string[] = [];
-  // A value is taken as one slice of the text from `from` on; only a release character or a line break inside it
+  // A value is taken as one slice of the text from `valueFrom` on; only a release character or a line break inside it
   // makes it a concatenation (built character by character, a 10 MB interchange took some 270 MB of heap).
   let current = "";
-  let from = start;
-  let line = 1;
-  let segmentLine = 1;
-  let newlines = 0;
+  let valueFrom = from;
+  let segmentLine = line;
+  let segmentFirst = from;
   let inSegment = false;
   // An element's components in an array of their own size: one grown by push keeps room for 17, which made a large
   // interchange's segments take three times the heap they need.
@@ -86,26 +93,24 @@ function tokenize(text: string, sep: Separators, start: number): { segments: Raw
     return all;
   };
   const value = (end: number) => {
-    const v = current + text.slice(from, end);
+    const v = current + text.slice(valueFrom, end);
     current = "";
-    from = end + 1;
+    valueFrom = end + 1;
     return v;
   };
-  for (let i = start; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const ch = text[i];
     if (ch === "\n") line++;
     if (!inSegment) {
-      if (ch === "\n" || ch === "\r" || ch === " " || ch === "\t") {
-        if (ch === "\n" && segments.length > 0) newlines++;
-        continue;
-      }
+      if (ch === "\n" || ch === "\r" || ch === " " || ch === "\t") continue;
       inSegment = true;
       segmentLine = line;
-      from = i;
+      segmentFirst = i;
+      valueFrom = i;
     }
-    if (ch === sep.release && i + 1 < text.length) {
-      current += text.slice(from, i) + text[i + 1];
-      from = ++i + 1;
+    if (ch === sep.release && i + 1 < to) {
+      current += text.slice(valueFrom, i) + text[i + 1];
+      valueFrom = ++i + 1;
       if (text[i] === "\n") line++;
     } else if (ch === sep.component) {
       components.push(value(i));
@@ -113,20 +118,56 @@ function tokenize(text: string, sep: Separators, start: number): { segments: Raw
       elements.push(element(value(i)));
     } else if (ch === sep.segment) {
       elements.push(element(value(i)));
-      segments.push({ tag: elements[0][0], elements: elements.slice(1), line: segmentLine });
+      each({ tag: elements[0][0], elements: elements.slice(1), line: segmentLine }, segmentFirst, i);
       elements.length = 0;
       inSegment = false;
     } else if (ch === "\r" || ch === "\n") {
       // a line break inside a segment (interchanges wrapped at a fixed width) is not part of the value
-      current += text.slice(from, i);
-      from = i + 1;
+      current += text.slice(valueFrom, i);
+      valueFrom = i + 1;
     }
   }
   if (inSegment) {
-    const tag = (elements[0]?.[0] ?? current + text.slice(from)).slice(0, 3);
+    const tag = (elements[0]?.[0] ?? current + text.slice(valueFrom, to)).slice(0, 3);
     fail("truncated", `line ${segmentLine}: segment ${tag} is not terminated by "${sep.segment}" — the interchange is truncated`, segmentLine);
   }
-  return { segments, lineBased: segments.length > 1 && newlines >= segments.length - 1 };
+}
+
+/**
+ * Whether the interchange puts one segment per line, so that a segment is best named by its line; otherwise by its
+ * position in its message. A first pass over the text, before any segment is read, so that errors found while
+ * reading can already say where.
+ */
+function isLineBased(text: string, sep: Separators, start: number): boolean {
+  let segments = 0;
+  let newlines = 0;
+  let inSegment = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (!inSegment) {
+      if (ch === "\n" && segments > 0) newlines++;
+      if (ch === "\n" || ch === "\r" || ch === " " || ch === "\t") continue;
+      inSegment = true;
+    }
+    if (ch === sep.release) i++;
+    else if (ch === sep.segment) {
+      segments++;
+      inSegment = false;
+    }
+  }
+  return segments > 1 && newlines >= segments - 1;
+}
+
+/** A message whose segments are read from text[first, end) when asked for (see EdifactMessage.segments). */
+function lazyMessage(head: Omit<EdifactMessage, "segments">, text: string, sep: Separators, range: { first: number; end: number; line: number }, lineBased: boolean): EdifactMessage {
+  return Object.defineProperty({ ...head }, "segments", {
+    enumerable: true,
+    get: () => {
+      const segments: Segment[] = [];
+      tokenize(text, sep, range.first, range.end, range.line, (raw) => segments.push(toSegment(raw, segments.length + 1, lineBased)));
+      return segments;
+    },
+  }) as EdifactMessage;
 }
 
 function toSegment(raw: RawSegment, n: number, lineBased: boolean): Segment {
@@ -148,15 +189,25 @@ function readSeparators(text: string): { sep: Separators; start: number } {
   return { sep: DEFAULT_SEPARATORS, start: Math.max(offset, 0) };
 }
 
-function closeMessage(open: EdifactMessage, unt: Segment): void {
+/** UNT closes the message UNH opened: the same reference, and the count of its segments, UNH and UNT included. */
+function closeMessage(open: OpenMessage, unt: Segment): void {
   const count = Number(unt.e1?.[0]);
   const ref = unt.e2?.[0];
-  if (ref !== open.ref) {
-    fail("control-reference", `${segmentLocation(unt)}: UNT reference "${ref}" does not match UNH reference "${open.ref}"`, unt.line);
+  if (ref !== open.head.ref) {
+    fail("control-reference", `${segmentLocation(unt)}: UNT reference "${ref}" does not match UNH reference "${open.head.ref}"`, unt.line);
   }
-  if (count !== open.segments.length) {
-    fail("control-count", `${segmentLocation(unt)}: UNT says ${unt.e1?.[0]} segments but message ${open.ref} has ${open.segments.length}`, unt.line);
+  if (count !== open.count) {
+    fail("control-count", `${segmentLocation(unt)}: UNT says ${unt.e1?.[0]} segments but message ${open.head.ref} has ${open.count}`, unt.line);
   }
+}
+
+/** A message being read: where it starts, how many segments it has so far, and the last of them. */
+interface OpenMessage {
+  head: Omit<EdifactMessage, "segments">;
+  first: number;
+  line: number;
+  count: number;
+  last: RawSegment;
 }
 
 /** A functional group (UNG … UNE) being read: its reference and how many messages it has so far. */
@@ -183,51 +234,58 @@ function closeGroup(group: OpenGroup, une: Segment): void {
 export function parseEdifact(body: Buffer | string): EdifactInterchange {
   const text = decode(body, "edifact", edifactCharset(body));
   const { sep, start } = readSeparators(text);
-  const { segments: raw, lineBased } = tokenize(text, sep, start);
+  const lineBased = isLineBased(text, sep, start);
   const interchange: EdifactInterchange = { decimalMark: sep.decimal, messages: [] };
-  let open: EdifactMessage | undefined;
+  let open: OpenMessage | undefined;
   let group: OpenGroup | undefined;
   let groups = 0;
   let unb: Segment | undefined;
   let unz: Segment | undefined;
-  for (const r of raw) {
-    const segment = toSegment(r, open ? open.segments.length + 1 : r.tag === "UNH" ? 1 : 0, lineBased);
+  // Only the service segments are kept; a message's own segments are counted here and read again when asked for.
+  tokenize(text, sep, start, text.length, 1, (r, first, last) => {
+    const segment = () => toSegment(r, open ? open.count + 1 : r.tag === "UNH" ? 1 : 0, lineBased);
     if (r.tag === "UNB") {
-      unb = segment;
-      interchange.syntax = segment.e1?.[0];
-      interchange.sender = segment.e2?.[0];
-      interchange.recipient = segment.e3?.[0];
-      interchange.controlRef = segment.e5?.[0];
+      unb = segment();
+      interchange.syntax = unb.e1?.[0];
+      interchange.sender = unb.e2?.[0];
+      interchange.recipient = unb.e3?.[0];
+      interchange.controlRef = unb.e5?.[0];
     } else if (r.tag === "UNH") {
-      if (open) fail("truncated", `${segmentLocation(segment)}: message ${open.ref} has no UNT before the next UNH`, segment.line);
-      const id = segment.e2 ?? [];
-      open = { ref: segment.e1?.[0] ?? "", type: id[0] ?? "", version: `${id[1] ?? ""}${id[2] ?? ""}`, segments: [segment] };
+      const unh = segment();
+      if (open) fail("truncated", `${segmentLocation(unh)}: message ${open.head.ref} has no UNT before the next UNH`, unh.line);
+      const id = unh.e2 ?? [];
+      open = { head: { ref: unh.e1?.[0] ?? "", type: id[0] ?? "", version: `${id[1] ?? ""}${id[2] ?? ""}` }, first, line: r.line, count: 1, last: r };
     } else if (open) {
-      open.segments.push(segment);
-      if (r.tag === "UNT") {
-        closeMessage(open, segment);
-        interchange.messages.push(open);
+      const unt = r.tag === "UNT" ? segment() : undefined;
+      open.count++;
+      open.last = r;
+      if (unt) {
+        closeMessage(open, unt);
+        interchange.messages.push(lazyMessage(open.head, text, sep, { first: open.first, end: last + 1, line: open.line }, lineBased));
         if (group) group.messages++;
         open = undefined;
       }
     } else if (r.tag === "UNG") {
-      if (group) fail("truncated", `${segmentLocation(segment)}: group ${group.ref} has no UNE before the next UNG`, segment.line);
-      group = { ung: segment, ref: segment.e5?.[0] ?? "", messages: 0 };
+      const ung = segment();
+      if (group) fail("truncated", `${segmentLocation(ung)}: group ${group.ref} has no UNE before the next UNG`, ung.line);
+      group = { ung, ref: ung.e5?.[0] ?? "", messages: 0 };
       groups++;
     } else if (r.tag === "UNE" && group) {
-      closeGroup(group, segment);
+      closeGroup(group, segment());
       group = undefined;
     } else if (r.tag === "UNZ") {
-      unz = segment;
+      unz = segment();
     } else {
-      fail("malformed-edifact", `${segmentLocation(segment)}: segment outside a UNH … UNT message`, segment.line);
+      const stray = segment();
+      fail("malformed-edifact", `${segmentLocation(stray)}: segment outside a UNH … UNT message`, stray.line);
     }
-  }
+  });
   if (open) {
-    const last = open.segments[open.segments.length - 1];
-    fail("truncated", `message ${open.ref} ends after ${segmentLocation(last)} without UNT — the interchange is truncated`, last.line);
+    const last = toSegment(open.last, open.count, lineBased);
+    fail("truncated", `message ${open.head.ref} ends after ${segmentLocation(last)} without UNT — the interchange is truncated`, last.line);
   }
-  if (group) fail("truncated", `group ${group.ref}, opened at ${segmentLocation(group.ung)}, has no UNE — the interchange is truncated`, group.ung.line);
+  const unclosed = group as OpenGroup | undefined;
+  if (unclosed) fail("truncated", `group ${unclosed.ref}, opened at ${segmentLocation(unclosed.ung)}, has no UNE — the interchange is truncated`, unclosed.ung.line);
   if (interchange.messages.length === 0) fail("truncated", "no UNH … UNT message in the interchange");
   if (unb) checkTrailer(unb, unz, interchange, groups);
   return interchange;

@@ -38,6 +38,14 @@ describe("EDIFACT syntax", () => {
     expect(message.segments[1].e2).toEqual(["+A:B?"]);
   });
 
+  it("holds no message's segments: each reading comes from the text, so a large interchange is not kept parsed", () => {
+    const [message] = parseEdifact(ORDER).messages;
+    const first = message.segments;
+    expect(message.segments).toEqual(first);
+    expect(message.segments).not.toBe(first);
+    expect(first.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it("reads custom separators from UNA", () => {
     const custom = "UNA|*,# !" + ORDER.replace(/\?/g, "#").replace(/:/g, "|").replace(/\+/g, "*").replace(/'/g, "!").replace("2.5", "2,5");
     const [message] = parseEdifact(custom).messages;
