@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
+import { mappingThreadDocuments } from "../observability/metrics";
 import { DocumentError } from "./errors";
 import { normalizeOrders, type NormalizeOptions, type OrderOutcome } from "./index";
 import type { Answer, Job, PlainDocumentError } from "./mapping-thread-worker";
@@ -51,10 +52,16 @@ export class MappingThread {
   private readonly waiting: Pending[] = [];
   private nextId = 0;
 
-  constructor(
-    private readonly memoryMb = MAPPING_THREAD_MEMORY_MB,
-    private readonly file = workerFile(),
-  ) {}
+  private readonly memoryMb: number;
+  private readonly file: string;
+  private readonly counts: boolean;
+
+  /** `counts`: this thread's documents are the ones /metrics shows (the hub's shared thread). */
+  constructor(opts: { memoryMb?: number; file?: string; counts?: boolean } = {}) {
+    this.memoryMb = opts.memoryMb ?? MAPPING_THREAD_MEMORY_MB;
+    this.file = opts.file ?? workerFile();
+    this.counts = opts.counts ?? false;
+  }
 
   normalize(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
     const { onProgress, ...rest } = opts;
@@ -74,8 +81,10 @@ export class MappingThread {
   }
 
   private next(): void {
+    this.counted();
     if (this.current) return;
     this.current = this.waiting.shift();
+    this.counted();
     if (!this.current) {
       this.worker?.unref();
       return;
@@ -129,6 +138,12 @@ export class MappingThread {
     this.next();
   }
 
+  private counted(): void {
+    if (!this.counts) return;
+    mappingThreadDocuments.set({ state: "mapping" }, this.current ? 1 : 0);
+    mappingThreadDocuments.set({ state: "waiting" }, this.waiting.length);
+  }
+
   private fail(err: Error): void {
     const job = this.current;
     this.current = undefined;
@@ -136,7 +151,7 @@ export class MappingThread {
   }
 }
 
-const shared = new MappingThread();
+const shared = new MappingThread({ counts: true });
 
 /**
  * normalizeOrders for a document of any size: a large one (from 256 KB) on the mapping thread, the rest right here.

@@ -97,6 +97,13 @@ export const batchOrdersPending = new Gauge({
   registers: [registry],
 });
 
+export const mappingThreadDocuments = new Gauge({
+  name: "orderhub_mapping_thread_documents",
+  help: "Large documents on the mapping thread (from 256 KB), by state: mapping (at most one) or waiting for their turn.",
+  labelNames: ["state"] as const,
+  registers: [registry],
+});
+
 export const keyConflictsTotal = new Counter({
   name: "orderhub_key_conflicts_total",
   help: "Messages refused because their business key was used before by a message with other content, by scope.",

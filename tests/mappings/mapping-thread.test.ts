@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentError, normalizeOrders, type MappingProgress } from "../../mappings";
 import { MAPPING_THREAD_FROM_BYTES, MappingThread, normalizeDocument } from "../../mappings/mapping-thread";
+import { mappingThreadDocuments } from "../../observability/metrics";
 import { ensureBuilt } from "../support/build";
 import { edifactInterchange, edifactMessage } from "../support/several-orders";
 
@@ -19,7 +20,7 @@ function interchange(count: number): string {
 
 // 20 MB: room for a small interchange beside the mapping code (it maps within 12 MB), none for one of 2,000 orders
 // (which maps within 32 MB)
-const thread = new MappingThread(20);
+const thread = new MappingThread({ memoryMb: 20 });
 afterAll(() => thread.close());
 
 describe("a large document", () => {
@@ -45,6 +46,15 @@ describe("a large document", () => {
     expect(progress.at(-1)).toEqual({ done: 150, count: 150, format: "edifact" });
   });
 
+  it("shows on /metrics how many large documents are being mapped and how many wait their turn", async () => {
+    const documents = async (state: string) => (await mappingThreadDocuments.get()).values.find((v) => v.labels.state === state)?.value ?? 0;
+    const body = Buffer.from(interchange(150));
+    const both = Promise.all([normalizeDocument(body), normalizeDocument(body)]);
+    expect([await documents("mapping"), await documents("waiting")]).toEqual([1, 1]);
+    await both;
+    expect([await documents("mapping"), await documents("waiting")]).toEqual([0, 0]);
+  });
+
   it("is refused whole when it is not a document at all, as it would be here", async () => {
     const body = Buffer.from(interchange(150).replace(/UNZ\+\d+\+[^']*'\s*$/, ""));
     await expect(normalizeDocument(body)).rejects.toMatchObject({ name: "DocumentError", code: "truncated" });
@@ -62,7 +72,7 @@ describe("a large document", () => {
 
 describe("a mapping thread that cannot run", () => {
   it("fails each document with the reason instead of holding it, and takes the next", async () => {
-    const broken = new MappingThread(64, "/nonexistent/mapping-thread-worker.js");
+    const broken = new MappingThread({ memoryMb: 64, file: "/nonexistent/mapping-thread-worker.js" });
     const body = Buffer.from(interchange(3));
     const [first, second] = await Promise.allSettled([broken.normalize(body), broken.normalize(body)]);
     expect(first).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^the mapping thread (failed|could not start): .*nonexistent/) } });
