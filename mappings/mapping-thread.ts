@@ -80,24 +80,21 @@ export class MappingThread {
     await this.worker?.terminate();
   }
 
+  /** Starts the next waiting document when none is under way; a worker that cannot start fails it and the next tries. */
   private next(): void {
-    this.counted();
-    if (this.current) return;
-    this.current = this.waiting.shift();
-    this.counted();
-    if (!this.current) {
-      this.worker?.unref();
-      return;
+    while (!this.current && this.waiting.length > 0) {
+      const job = (this.current = this.waiting.shift()!);
+      try {
+        const worker = this.started();
+        worker.ref();
+        worker.postMessage(job.job, job.transfer);
+      } catch (err) {
+        // no worker (its file missing from dist/, no memory for a thread)
+        this.fail(new Error(`the mapping thread could not start: ${(err as Error).message}`));
+      }
     }
-    try {
-      const worker = this.started();
-      worker.ref();
-      worker.postMessage(this.current.job, this.current.transfer);
-    } catch (err) {
-      // no worker (its file missing from dist/, no memory for a thread): this document fails, the next tries again
-      this.fail(new Error(`the mapping thread could not start: ${(err as Error).message}`));
-      this.next();
-    }
+    if (!this.current) this.worker?.unref();
+    this.counted();
   }
 
   private started(): Worker {
@@ -155,9 +152,10 @@ const shared = new MappingThread({ counts: true });
 
 /**
  * normalizeOrders for a document of any size: a large one (from 256 KB) on the mapping thread, the rest right here.
- * The size limit is checked first, so an oversized body is refused without being copied anywhere.
+ * A large one is checked against the size limit first, so an oversized body is refused without being copied anywhere.
  */
 export async function normalizeDocument(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
+  if (byteLength(body) < MAPPING_THREAD_FROM_BYTES) return normalizeOrders(body, opts);
   refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
-  return byteLength(body) >= MAPPING_THREAD_FROM_BYTES ? shared.normalize(body, opts) : normalizeOrders(body, opts);
+  return shared.normalize(body, opts);
 }
