@@ -51,6 +51,33 @@ describe("idempotency keys in SQLite", () => {
     expect(await store.claim("s", "4711/0", "new-id", "{}", 3, "m")).toMatchObject({ outcome: "done", record: { messageId: "old-id", payload: "", origin: null } });
   });
 
+  it("opens a file written before done marks had a table of their own: done keys stay done, pending ones can be marked", async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), "orderhub-store-"));
+    const old = new Database(file());
+    old.exec(`CREATE TABLE idempotency_keys (scope TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'done')), payload TEXT NOT NULL, created_at INTEGER NOT NULL,
+      done_at INTEGER, PRIMARY KEY (scope, key)); CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+      ALTER TABLE idempotency_keys ADD COLUMN origin TEXT;
+      INSERT INTO idempotency_keys VALUES ('s', 'shipped/0', 'id-1', 'done', '{}', 1, 2, 'in-1');
+      INSERT INTO idempotency_keys VALUES ('s', 'waiting/0', 'id-2', 'pending', '{}', 1, NULL, 'in-2');
+      PRAGMA user_version = 2;`);
+    old.close();
+    store = new SqliteStore(file());
+    expect(await store.claim("s", "shipped/0", "x", "{}", 3)).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 2 } });
+    expect((await store.claim("s", "waiting/0", "x", "{}", 3)).outcome).toBe("pending");
+    await store.markDone("s", "waiting/0", 4);
+    expect(await store.claim("s", "waiting/0", "x", "{}", 5)).toMatchObject({ outcome: "done", record: { messageId: "id-2", doneAt: 4 } });
+  });
+
+  it("keeps the first done time when a key is marked twice", async () => {
+    await store.claim("s", "4711/0", "m1", "{}", 1);
+    await Promise.all([store.markDone("s", "4711/0", 2), store.markDone("s", "4711/0", 5)]);
+    await store.markDone("s", "4711/0", 9);
+    expect((await store.claim("s", "4711/0", "m2", "{}", 10)).record.doneAt).toBe(2);
+  });
+
   it("keeps every character of keys and payloads that travel together in one batch, empty ones included", async () => {
     const cases = [
       { key: "Müller/0", payload: '{"buyer":"Schmidt Antriebstechnik — Zweigwerk Nürnberg"}' },
@@ -101,6 +128,15 @@ describe("idempotency keys in SQLite", () => {
     await store.claim("s", "new", "m2", "{}", 900);
     expect(await store.purgeBefore(500)).toBe(1);
     expect((await store.claim("s", "old", "m3", "{}", 1000)).outcome).toBe("new");
+  });
+
+  it("purges a key's done mark with it: a new key that SQLite gives the same row starts pending", async () => {
+    await store.claim("s", "old", "m1", "{}", 100);
+    await store.markDone("s", "old", 101);
+    expect(await store.purgeBefore(500)).toBe(1);
+    // The table is empty now, so the next key gets the purged key's rowid.
+    expect((await store.claim("s", "next", "m2", "{}", 600)).outcome).toBe("new");
+    expect((await store.claim("s", "next", "m3", "{}", 601)).outcome).toBe("pending");
   });
 
   it("reports healthy, and refuses writes with a clear error once closed", async () => {
