@@ -37,7 +37,8 @@ describe("idempotency keys in SQLite", () => {
     expect((await store.claim("s", "without", "x", "{}", 2)).record.origin).toBeNull();
   });
 
-  it("opens a file written before origins were kept: its keys stay, without an origin", async () => {
+  /** Reopens the store on a file as an earlier version of the schema left it: the first table, then `sql`. */
+  async function reopenOnOldFile(sql: string): Promise<void> {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), "orderhub-store-"));
@@ -45,26 +46,21 @@ describe("idempotency keys in SQLite", () => {
     old.exec(`CREATE TABLE idempotency_keys (scope TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL,
       status TEXT NOT NULL CHECK (status IN ('pending', 'done')), payload TEXT NOT NULL, created_at INTEGER NOT NULL,
       done_at INTEGER, PRIMARY KEY (scope, key)); CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
-      INSERT INTO idempotency_keys VALUES ('s', '4711/0', 'old-id', 'done', '', 1, 2); PRAGMA user_version = 1;`);
+      ${sql}`);
     old.close();
     store = new SqliteStore(file());
+  }
+
+  it("opens a file written before origins were kept: its keys stay, without an origin", async () => {
+    await reopenOnOldFile(`INSERT INTO idempotency_keys VALUES ('s', '4711/0', 'old-id', 'done', '', 1, 2); PRAGMA user_version = 1;`);
     expect(await store.claim("s", "4711/0", "new-id", "{}", 3, "m")).toMatchObject({ outcome: "done", record: { messageId: "old-id", payload: "", origin: null } });
   });
 
   it("opens a file written before done marks had a table of their own: done keys stay done, pending ones can be marked", async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-    dir = mkdtempSync(join(tmpdir(), "orderhub-store-"));
-    const old = new Database(file());
-    old.exec(`CREATE TABLE idempotency_keys (scope TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('pending', 'done')), payload TEXT NOT NULL, created_at INTEGER NOT NULL,
-      done_at INTEGER, PRIMARY KEY (scope, key)); CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
-      ALTER TABLE idempotency_keys ADD COLUMN origin TEXT;
+    await reopenOnOldFile(`ALTER TABLE idempotency_keys ADD COLUMN origin TEXT;
       INSERT INTO idempotency_keys VALUES ('s', 'shipped/0', 'id-1', 'done', '{}', 1, 2, 'in-1');
       INSERT INTO idempotency_keys VALUES ('s', 'waiting/0', 'id-2', 'pending', '{}', 1, NULL, 'in-2');
       PRAGMA user_version = 2;`);
-    old.close();
-    store = new SqliteStore(file());
     expect(await store.claim("s", "shipped/0", "x", "{}", 3)).toMatchObject({ outcome: "done", record: { messageId: "id-1", doneAt: 2 } });
     expect((await store.claim("s", "waiting/0", "x", "{}", 3)).outcome).toBe("pending");
     await store.markDone("s", "waiting/0", 4);
