@@ -16,7 +16,11 @@ module.exports = {
   done: `INSERT INTO idempotency_done (id, done_at)
          SELECT rowid, ? FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 'pending'
          ON CONFLICT (id) DO NOTHING`,
-  // Marks go with their keys, in the same transaction: SQLite may give a purged key's rowid to a new one.
-  purgeMarks: `DELETE FROM idempotency_done WHERE id IN (SELECT rowid FROM idempotency_keys WHERE created_at < ?)`,
-  purgeKeys: `DELETE FROM idempotency_keys WHERE created_at < ?`,
+  // A purge goes a chunk of the oldest keys at a time (the limit), each chunk a transaction of its own, so that a
+  // large purge never holds the writer, and the claims queued behind it, for long. Marks go with their keys, in the
+  // same transaction: SQLite may give a purged key's rowid to a new one.
+  purgeMarks: `DELETE FROM idempotency_done WHERE id IN
+                 (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at, rowid LIMIT ?)`,
+  purgeKeys: `DELETE FROM idempotency_keys WHERE rowid IN
+                (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at, rowid LIMIT ?)`,
 };

@@ -11,6 +11,8 @@ db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 5000");
 
 const sql = require("./sqlite-sql.cjs");
+/** Keys a purge operation deletes at most; the main thread sends another while a chunk comes back full. */
+const purgeChunk = workerData.purgeChunk;
 const insert = db.prepare(sql.insert);
 const select = db.prepare(sql.select);
 const done = db.prepare(sql.done);
@@ -35,8 +37,8 @@ function apply(batch, i) {
       done.run(batch.time[i], batch.scope[i], batch.key[i]);
       return null;
     case PURGE:
-      purgeMarks.run(batch.time[i]);
-      return purgeKeys.run(batch.time[i]).changes;
+      purgeMarks.run(batch.time[i], purgeChunk);
+      return purgeKeys.run(batch.time[i], purgeChunk).changes;
     default:
       throw new Error(`unknown store operation ${batch.code[i]}`);
   }

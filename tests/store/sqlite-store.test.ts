@@ -135,6 +135,24 @@ describe("idempotency keys in SQLite", () => {
     expect((await store.claim("s", "next", "m3", "{}", 601)).outcome).toBe("pending");
   });
 
+  it("purges a chunk of the oldest keys per transaction, and a claim made meanwhile does not wait for the whole purge", async () => {
+    await store.close();
+    store = new SqliteStore(file(), { purgeChunk: 3 });
+    for (let i = 1; i <= 8; i++) await store.claim("s", `old-${i}`, `m${i}`, "{}", i);
+    await store.markDone("s", "old-8", 9);
+    await store.claim("s", "recent", "m9", "{}", 1000);
+    const before = store.commits;
+    const finished: string[] = [];
+    const purge = store.purgeBefore(500).then((n) => (finished.push("purge"), n));
+    const claim = store.claim("s", "meanwhile", "m10", "{}", 1001).then((r) => (finished.push("claim"), r));
+    expect(await purge).toBe(8);
+    expect((await claim).outcome).toBe("new");
+    expect(finished).toEqual(["claim", "purge"]);
+    expect(store.commits - before).toBe(3);
+    expect((await store.claim("s", "old-8", "x", "{}", 1002)).outcome).toBe("new");
+    expect((await store.claim("s", "recent", "x", "{}", 1002)).outcome).toBe("pending");
+  });
+
   it("reports healthy, and refuses writes with a clear error once closed", async () => {
     expect(await store.ping()).toBe(true);
     await store.close();
