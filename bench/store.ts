@@ -61,6 +61,7 @@ function sqliteInline(file: string): Writes {
   const db = new Database(file);
   configure(db);
   migrate(db);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sql = require(join(__dirname, "../store/sqlite-sql.cjs")) as StoreSql;
   const insert = db.prepare(sql.insert);
   const done = db.prepare(sql.done);

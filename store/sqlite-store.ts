@@ -114,7 +114,7 @@ export class SqliteStore implements HubStore {
 
   /** `purgeChunk`: keys one purge transaction deletes at most (tests make it small). */
   constructor(readonly file: string, options: { purgeChunk?: number } = {}) {
-    this.purgeChunk = options.purgeChunk ?? PURGE_CHUNK;
+    this.purgeChunk = Math.max(1, options.purgeChunk ?? PURGE_CHUNK);
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     configure(this.db);
