@@ -27,7 +27,7 @@ function variant(name: "A" | "B"): HubVariant {
 const describe = (v: HubVariant) => [v.main ?? "this build", v.env && JSON.stringify(v.env), v.flags?.join(" ")].filter(Boolean).join(", ");
 const average = (runs: RunResult[], of: (r: RunResult) => number) => runs.reduce((sum, r) => sum + of(r), 0) / runs.length;
 const summary = (runs: RunResult[]) =>
-  `${average(runs, rate).toFixed(0)} msgs/s, CPU ${average(runs, (r) => r.cpuMicrosPerMessage).toFixed(0)} µs/order, main thread ${average(runs, (r) => r.mainMicrosPerMessage).toFixed(0)} µs/order`;
+  `${average(runs, rate).toFixed(0)} msgs/s, CPU ${average(runs, (r) => r.cpuMicrosPerMessage).toFixed(0)} µs/order, main thread ${average(runs, (r) => r.mainMicrosPerMessage).toFixed(0)} µs/order, waiting for a core ${(100 * average(runs, (r) => r.mainWaitShare)).toFixed(0)} % of the drain`;
 
 async function main(): Promise<void> {
   const variants = { A: variant("A"), B: variant("B") };
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       const { conn, amqpUrl } = await freshVhost();
       const run = await runHub(conn, amqpUrl, bodies, variants[name]);
       runs[name].push(run);
-      console.log(`pair ${pair} ${name}: ${rate(run).toFixed(0)} msgs/s, CPU ${run.cpuMicrosPerMessage.toFixed(0)} µs/order, main thread ${run.mainMicrosPerMessage.toFixed(0)}`);
+      console.log(`pair ${pair} ${name}: ${rate(run).toFixed(0)} msgs/s, CPU ${run.cpuMicrosPerMessage.toFixed(0)} µs/order, main thread ${run.mainMicrosPerMessage.toFixed(0)}, waiting ${(100 * run.mainWaitShare).toFixed(0)} %`);
     }
   }
   const won = runs.B.filter((b, i) => rate(b) > rate(runs.A[i])).length;

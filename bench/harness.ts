@@ -30,6 +30,11 @@ export interface RunResult {
   mainMicrosPerMessage: number;
   /** The same for the local RabbitMQ (beam.smp), when it runs on this machine. */
   brokerMicrosPerMessage: number;
+  /**
+   * Share of the drain the main thread spent ready to run but waiting for a core (the scheduler's run queue): how much
+   * the other threads on the machine (the broker's, the process's own helpers) held it up.
+   */
+  mainWaitShare: number;
 }
 
 /** The local broker's Erlang VM, whose CPU shares the machine with the process under test. */
@@ -54,6 +59,15 @@ function rabbitmqctl(...args: string[]): void {
 function cpuSeconds(pid: number, mainThreadOnly = false): number {
   const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Seconds a thread has spent waiting on a run queue so far (/proc/<pid>/task/<tid>/schedstat, in ns). */
+function runQueueSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+  } catch {
+    return NaN; // a kernel without schedstats
+  }
 }
 
 /** Peak resident set (VmHWM) of a live process, in MB. */
@@ -191,12 +205,14 @@ async function measure(name: string, begun: number, conn: ChannelModel, queue: s
   const cpuBefore = cpuSeconds(proc.proc.pid!);
   const mainBefore = cpuSeconds(proc.proc.pid!, true);
   const brokerBefore = broker ? cpuSeconds(broker) : NaN;
+  const waitBefore = runQueueSeconds(proc.proc.pid!);
   const seconds = await timeDrain(name, begun, conn, queue, events.count, proc.alive);
   const cpu = cpuSeconds(proc.proc.pid!) - cpuBefore;
   const mainCpu = cpuSeconds(proc.proc.pid!, true) - mainBefore;
   const brokerCpu = broker ? cpuSeconds(broker) - brokerBefore : NaN;
+  const waited = runQueueSeconds(proc.proc.pid!) - waitBefore;
   const n = events.count();
-  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, mainMicrosPerMessage: (mainCpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n };
+  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, mainMicrosPerMessage: (mainCpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n, mainWaitShare: waited / seconds };
 }
 
 /** The bare relay in a child process on the same vhost and data, timed from its "consuming" line to the last event. */
@@ -235,7 +251,7 @@ function cleanUp(): void {
 
 export function table(results: RunResult[]): void {
   const rows = [
-    ["run", "messages", "seconds", "msgs/s", "CPU µs/msg", "main thread", "broker CPU µs/msg", "peak RSS MB"],
+    ["run", "messages", "seconds", "msgs/s", "CPU µs/msg", "main thread", "main waits", "broker CPU µs/msg", "peak RSS MB"],
     ...results.map((r) => [
       r.name,
       String(r.messages),
@@ -243,6 +259,7 @@ export function table(results: RunResult[]): void {
       (r.messages / r.seconds).toFixed(0),
       r.cpuMicrosPerMessage.toFixed(0),
       r.mainMicrosPerMessage.toFixed(0),
+      `${(100 * r.mainWaitShare).toFixed(0)} %`,
       r.brokerMicrosPerMessage.toFixed(0),
       r.peakRssMb.toFixed(0),
     ]),
