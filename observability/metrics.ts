@@ -104,6 +104,12 @@ export const mappingThreadDocuments = new Gauge({
   registers: [registry],
 });
 
+export const mappingsReusedTotal = new Counter({
+  name: "orderhub_mappings_reused_total",
+  help: "Large documents order-normalize took as the REST API had mapped them on this hub, instead of mapping them a second time.",
+  registers: [registry],
+});
+
 export const keyConflictsTotal = new Counter({
   name: "orderhub_key_conflicts_total",
   help: "Messages refused because their business key was used before by a message with other content, by scope.",

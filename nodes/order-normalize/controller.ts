@@ -1,7 +1,8 @@
 import { orderKey } from "../../domain/order/canonical-order";
 import { DocumentError, prepareMappings, type MappingProgress, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { mappedDocuments } from "../../mappings/mapped-documents";
 import { normalizeDocument } from "../../mappings/mapping-thread";
-import { childOf, ordersReadTotal } from "../../observability/metrics";
+import { childOf, mappingsReusedTotal, ordersReadTotal } from "../../observability/metrics";
 import { splitDelivery, stillWorking } from "../shared/settlement";
 import { BatchProgress } from "./batch-progress";
 import { ThroughputStatus, failing } from "../shared/status";
@@ -74,7 +75,11 @@ export class OrderNormalizeController {
         batch.onProgress(progress);
         stillWorking(msg);
       };
-      normalizeDocument(input, { ...options, contentType: contentTypeOf(msg), onProgress }).then(
+      const contentType = contentTypeOf(msg);
+      // A large document the REST API of this hub has just mapped is not mapped a second time.
+      const mappedByApi = Buffer.isBuffer(input) ? mappedDocuments.take(msg.messageId, input, { ...options, contentType }) : undefined;
+      if (mappedByApi) mappingsReusedTotal.inc();
+      (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, onProgress })).then(
         (outcomes) => {
           batch.end();
           if (outcomes.length === 1) {

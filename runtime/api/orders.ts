@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { INBOUND_ORDERS_QUEUE, bodyMessageId, type BrokerConnection } from "../../connectors/amqp";
 import { orderKey } from "../../domain/order/canonical-order";
 import { DocumentError, type CanonicalOrder, type OrderOutcome } from "../../mappings";
+import { mappedDocuments } from "../../mappings/mapped-documents";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 
 /** Documents over this size are refused before they are read (the same limit as order-normalize's default). */
@@ -24,20 +25,21 @@ function readDocument(req: Request, res: Response): Buffer | undefined {
 const NAMED_REFUSALS = 3;
 
 /**
- * The orders of the document, or undefined after answering 400: for a document that cannot be read, and for one with
- * several orders of which any is refused (each refusal listed, the orders that could be read beside them).
+ * The document's outcomes, each of them an order, or undefined after answering 400: for a document that cannot be read,
+ * and for one with several orders of which any is refused (each refusal listed, the orders that could be read beside
+ * them).
  */
-async function normalizeOr400(body: Buffer, req: Request, res: Response): Promise<CanonicalOrder[] | undefined> {
+async function normalizeOr400(body: Buffer, contentType: string | undefined, res: Response): Promise<OrderOutcome[] | undefined> {
   let outcomes: OrderOutcome[];
   try {
-    outcomes = await normalizeDocument(body, { contentType: req.get("content-type"), maxBytes: MAX_ORDER_BYTES });
+    outcomes = await normalizeDocument(body, { contentType, maxBytes: MAX_ORDER_BYTES });
   } catch (err) {
     if (!(err instanceof DocumentError)) throw err;
     problem(res, 400, err.message, { code: err.code, format: err.format, line: err.line });
     return undefined;
   }
   const refused = outcomes.filter((o) => o.error);
-  if (refused.length === 0) return outcomes.map((o) => o.order!);
+  if (refused.length === 0) return outcomes;
   const named = refused.slice(0, NAMED_REFUSALS).map((o) => o.error!.message);
   if (refused.length > NAMED_REFUSALS) named.push(`and ${refused.length - NAMED_REFUSALS} more (see refused)`);
   problem(res, 400, `${refused.length} of ${outcomes.length} orders in the document refused: ${named.join("; ")}`, {
@@ -54,7 +56,9 @@ const summary = (order: CanonicalOrder) => ({ orderNumber: order.orderNumber, re
  * REST front doors onto the order intake:
  * - POST /api/orders: any supported document is checked and put on orderhub.orders.inbound (202 + order number, or
  *   the list of orders for a document with several); the intake flow takes it from there. The queue gets the
- *   document as sent, so the flow and the DLQ see the original. Nothing is queued while any order in it is refused.
+ *   document as sent, so the flow and the DLQ see the original; the orders read from a large one are left for the
+ *   flow on this hub (mappings/mapped-documents.ts), which then need not map it again. Nothing is queued while any
+ *   order in it is refused.
  * - POST /api/orders/normalize: the canonical order, straight back (what `orderhub normalize` prints); for a
  *   document with several, `{ orders: [...] }`.
  */
@@ -64,25 +68,35 @@ export function ordersRouter(broker: BrokerConnection): Router {
 
   router.post("/orders/normalize", async (req, res, next) => {
     const body = readDocument(req, res);
-    const orders = body && (await normalizeOr400(body, req, res).catch(next));
+    const outcomes = body && (await normalizeOr400(body, req.get("content-type"), res).catch(next));
+    const orders = outcomes?.map((o) => o.order!);
     if (orders) res.json(orders.length === 1 ? orders[0] : { orders });
   });
 
-  router.post("/orders", async (req, res, next) => {
+  router.post("/orders", async (req, res) => {
+    let messageId: string | undefined;
     try {
       const body = readDocument(req, res);
-      const orders = body && (await normalizeOr400(body, req, res));
-      if (!body || !orders) return;
-      const messageId = req.get("idempotency-key") ?? bodyMessageId(body);
+      // mapped with the content type it is queued with, so that the flow would map it alike
+      const contentType = req.get("content-type") ?? "application/octet-stream";
+      const outcomes = body && (await normalizeOr400(body, contentType, res));
+      if (!body || !outcomes) return;
+      messageId = req.get("idempotency-key") ?? bodyMessageId(body);
+      const orders = outcomes.map((o) => o.order!);
+      const queued = { messageId, queue: INBOUND_ORDERS_QUEUE };
+      const answer = orders.length === 1 ? { ...summary(orders[0]), ...queued } : { orders: orders.map(summary), ...queued };
+      // the intake flow on this hub takes these orders instead of mapping a large document again (from here on they
+      // are the flow's: the answer above is made already)
+      mappedDocuments.keep(messageId, body, { contentType }, outcomes);
       await broker.publish("", INBOUND_ORDERS_QUEUE, body, {
-        contentType: req.get("content-type") ?? "application/octet-stream",
+        contentType,
         messageId,
         correlationId: req.get("x-correlation-id") ?? messageId,
         appId: "orderhub-api",
       });
-      const queued = { messageId, queue: INBOUND_ORDERS_QUEUE };
-      res.status(202).json(orders.length === 1 ? { ...summary(orders[0]), ...queued } : { orders: orders.map(summary), ...queued });
+      res.status(202).json(answer);
     } catch (err) {
+      if (messageId) mappedDocuments.forget(messageId);
       problem(res, 503, `the order could not be queued: ${(err as Error).message}; nothing was accepted, send it again`);
     }
   });

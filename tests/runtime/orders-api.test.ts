@@ -141,4 +141,24 @@ describe("POST /api/orders", () => {
     expect(text).toMatch(/orderhub_store_commits_total [1-9]/);
     expect(text).toMatch(/orderhub_store_writes_total [1-9]/);
   });
+
+  it("maps a large interchange once: the flow takes the API's orders and accepts each; the same document from another sender is mapped", async () => {
+    const interchange = (first: number) => edifactInterchange(Array.from({ length: 120 }, (_, i) => edifactMessage(String(first + i), String(first + i))));
+    const body = interchange(70000);
+    expect(body.length).toBeGreaterThan(256 * 1024); // mapped on the mapping thread
+    const res = await post(body, "application/edifact", { "idempotency-key": "big-70000" });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { orders: unknown[] }).orders).toHaveLength(120);
+    const accepted = await client.collect(events, 120);
+    expect(accepted.map((m) => json(m).orderNumber).sort()).toEqual(Array.from({ length: 120 }, (_, i) => String(70000 + i)));
+    expect(accepted.every((m) => m.fields.routingKey === "order.accepted" && m.properties.correlationId === "big-70000")).toBe(true);
+    const reused = async () => /orderhub_mappings_reused_total (\d+)/.exec(await (await fetch(`${hub.url}/metrics`)).text())?.[1];
+    expect(await reused()).toBe("1");
+
+    // put on the queue by a business system itself: nobody mapped it before, the flow does
+    await client.send("orderhub.orders.inbound", interchange(71000), { contentType: "application/edifact", messageId: "big-71000" });
+    await client.confirmed();
+    expect((await client.collect(events, 120)).map((m) => json(m).orderNumber)).toContain("71119");
+    expect(await reused()).toBe("1");
+  });
 });
