@@ -16,6 +16,9 @@ interface Kept {
   until: number;
 }
 
+/** How an order-normalize node maps, as far as it could map a document otherwise than the REST API does. */
+export type NodeMapping = Pick<NormalizeOptions, "format" | "sourceSystem" | "maxBytes">;
+
 /** The options a mapping was made with, as far as they change the result: what the REST API maps with. */
 export interface MappedWith {
   contentType: string;
@@ -61,12 +64,12 @@ export class MappedDocuments {
    * The API's orders for this message, if the node would map its body exactly as the API did; undefined (map it) else.
    * Taken once.
    */
-  take(messageId: unknown, body: Buffer, node: NormalizeOptions, now = Date.now()): OrderOutcome[] | undefined {
-    if (typeof messageId !== "string" || this.kept.size === 0) return undefined;
+  take(messageId: unknown, body: Buffer, contentType: string | undefined, node: NodeMapping, now = Date.now()): OrderOutcome[] | undefined {
+    if (this.kept.size === 0 || typeof messageId !== "string") return undefined;
     this.expire(now);
     const k = this.kept.get(messageId);
     if (!k) return undefined;
-    const mapsAlike = (node.format ?? "auto") === "auto" && !node.sourceSystem && (node.contentType ?? "") === k.contentType && body.length <= (node.maxBytes ?? DEFAULT_MAX_BYTES);
+    const mapsAlike = (node.format ?? "auto") === "auto" && !node.sourceSystem && (contentType ?? "") === k.contentType && body.length <= (node.maxBytes ?? DEFAULT_MAX_BYTES);
     if (!mapsAlike || body.length !== k.bytes || digestOf(body) !== k.digest) return undefined;
     this.forget(messageId);
     return k.outcomes;

@@ -77,7 +77,7 @@ export class OrderNormalizeController {
       };
       const contentType = contentTypeOf(msg);
       // A large document the REST API of this hub has just mapped is not mapped a second time.
-      const mappedByApi = Buffer.isBuffer(input) ? mappedDocuments.take(msg.messageId, input, { ...options, contentType }) : undefined;
+      const mappedByApi = Buffer.isBuffer(input) ? mappedDocuments.take(msg.messageId, input, contentType, options) : undefined;
       if (mappedByApi) mappingsReusedTotal.inc();
       (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, onProgress })).then(
         (outcomes) => {

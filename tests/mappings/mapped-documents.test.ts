@@ -11,6 +11,8 @@ const KB = 1024;
 const document = (kb: number, fill = 0x41) => Buffer.alloc(kb * KB, fill);
 const outcomes: OrderOutcome[] = [{ part: { index: 1, count: 1 }, order: canonicalOrder("BIG-1") as unknown as CanonicalOrder }];
 const asTheApi: NormalizeOptions = { format: "auto", contentType: "application/edifact", maxBytes: 10 * KB * KB };
+/** What the node passes: the message's content type, and how it maps. */
+const look = (hub: MappedDocuments, messageId: unknown, found: Buffer, node: NormalizeOptions, now?: number) => hub.take(messageId, found, node.contentType, node, now);
 
 function apiKept(body: Buffer, now = Date.now(), hub = new MappedDocuments(60_000, 1024 * KB)): MappedDocuments {
   hub.keep("m-1", body, { contentType: "application/edifact" }, outcomes, now);
@@ -31,19 +33,19 @@ describe("the intake takes the REST API's mapping of a large document only when 
     ["a node that names the source system", "m-1", body, { ...asTheApi, sourceSystem: "EDI-GW" }, false],
     ["a node whose size limit the document exceeds (it would refuse it)", "m-1", body, { ...asTheApi, maxBytes: 256 * KB }, false],
   ])("%s: taken = %s", (_what, messageId, found, node, taken) => {
-    expect(apiKept(body).take(messageId, found, node) === outcomes).toBe(taken);
+    expect(look(apiKept(body), messageId, found, node) === outcomes).toBe(taken);
   });
 
   it("is taken once: a redelivery of the same message is mapped again", () => {
     const hub = apiKept(body);
-    expect(hub.take("m-1", body, asTheApi)).toBe(outcomes);
-    expect(hub.take("m-1", body, asTheApi)).toBeUndefined();
+    expect(look(hub, "m-1", body, asTheApi)).toBe(outcomes);
+    expect(look(hub, "m-1", body, asTheApi)).toBeUndefined();
   });
 
   it("stays for the right message after a node that maps otherwise has looked", () => {
     const hub = apiKept(body);
-    expect(hub.take("m-1", body, { ...asTheApi, format: "edifact" })).toBeUndefined();
-    expect(hub.take("m-1", body, asTheApi)).toBe(outcomes);
+    expect(look(hub, "m-1", body, { ...asTheApi, format: "edifact" })).toBeUndefined();
+    expect(look(hub, "m-1", body, asTheApi)).toBe(outcomes);
   });
 
   it("is not kept for a document small enough to map again in a millisecond", () => {
@@ -52,14 +54,14 @@ describe("the intake takes the REST API's mapping of a large document only when 
 
   it("is gone when the queue was further behind than the time it is kept", () => {
     const hub = apiKept(body, 0);
-    expect(hub.take("m-1", body, asTheApi, 60_001)).toBeUndefined();
+    expect(look(hub, "m-1", body, asTheApi, 60_001)).toBeUndefined();
     expect(hub.size).toBe(0);
   });
 
   it("is gone when the API could not queue the document after all", () => {
     const hub = apiKept(body);
     hub.forget("m-1");
-    expect(hub.take("m-1", body, asTheApi)).toBeUndefined();
+    expect(look(hub, "m-1", body, asTheApi)).toBeUndefined();
   });
 
   it("keeps at most its bytes' worth of documents, the oldest going first", () => {
@@ -69,9 +71,9 @@ describe("the intake takes the REST API's mapping of a large document only when 
     hub.keep("b", b, { contentType: "application/edifact" }, outcomes);
     hub.keep("c", c, { contentType: "application/edifact" }, outcomes);
     expect(hub.size).toBe(2);
-    expect(hub.take("a", a, asTheApi)).toBeUndefined();
-    expect(hub.take("b", b, asTheApi)).toBe(outcomes);
-    expect(hub.take("c", c, asTheApi)).toBe(outcomes);
+    expect(look(hub, "a", a, asTheApi)).toBeUndefined();
+    expect(look(hub, "b", b, asTheApi)).toBe(outcomes);
+    expect(look(hub, "c", c, asTheApi)).toBe(outcomes);
   });
 
   it("keeps a message sent again under the same id once, with its latest bytes", () => {
@@ -79,7 +81,7 @@ describe("the intake takes the REST API's mapping of a large document only when 
     const again = document(300, 0x42);
     hub.keep("m-1", again, { contentType: "application/edifact" }, outcomes);
     expect(hub.size).toBe(1);
-    expect(hub.take("m-1", body, asTheApi)).toBeUndefined();
-    expect(hub.take("m-1", again, asTheApi)).toBe(outcomes);
+    expect(look(hub, "m-1", body, asTheApi)).toBeUndefined();
+    expect(look(hub, "m-1", again, asTheApi)).toBe(outcomes);
   });
 });
