@@ -87,7 +87,7 @@ export function ordersRouter(broker: BrokerConnection): Router {
       const answer = orders.length === 1 ? { ...summary(orders[0]), ...queued } : { orders: orders.map(summary), ...queued };
       // the intake flow on this hub takes these orders instead of mapping a large document again (from here on they
       // are the flow's: the answer above is made already)
-      mappedDocuments.keep(messageId, body, { contentType }, outcomes);
+      mappedDocuments.keep(messageId, body, contentType, outcomes);
       await broker.publish("", INBOUND_ORDERS_QUEUE, body, {
         contentType,
         messageId,

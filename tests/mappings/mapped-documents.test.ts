@@ -15,7 +15,7 @@ const asTheApi: NormalizeOptions = { format: "auto", contentType: "application/e
 const look = (hub: MappedDocuments, messageId: unknown, found: Buffer, node: NormalizeOptions, now?: number) => hub.take(messageId, found, node.contentType, node, now);
 
 function apiKept(body: Buffer, now = Date.now(), hub = new MappedDocuments(60_000, 1024 * KB)): MappedDocuments {
-  hub.keep("m-1", body, { contentType: "application/edifact" }, outcomes, now);
+  hub.keep("m-1", body, "application/edifact", outcomes, now);
   return hub;
 }
 
@@ -67,9 +67,9 @@ describe("the intake takes the REST API's mapping of a large document only when 
   it("keeps at most its bytes' worth of documents, the oldest going first", () => {
     const hub = new MappedDocuments(60_000, 1000 * KB);
     const [a, b, c] = [document(400, 0x41), document(400, 0x42), document(400, 0x43)];
-    hub.keep("a", a, { contentType: "application/edifact" }, outcomes);
-    hub.keep("b", b, { contentType: "application/edifact" }, outcomes);
-    hub.keep("c", c, { contentType: "application/edifact" }, outcomes);
+    hub.keep("a", a, "application/edifact", outcomes);
+    hub.keep("b", b, "application/edifact", outcomes);
+    hub.keep("c", c, "application/edifact", outcomes);
     expect(hub.size).toBe(2);
     expect(look(hub, "a", a, asTheApi)).toBeUndefined();
     expect(look(hub, "b", b, asTheApi)).toBe(outcomes);
@@ -79,7 +79,7 @@ describe("the intake takes the REST API's mapping of a large document only when 
   it("keeps a message sent again under the same id once, with its latest bytes", () => {
     const hub = apiKept(body);
     const again = document(300, 0x42);
-    hub.keep("m-1", again, { contentType: "application/edifact" }, outcomes);
+    hub.keep("m-1", again, "application/edifact", outcomes);
     expect(hub.size).toBe(1);
     expect(look(hub, "m-1", body, asTheApi)).toBeUndefined();
     expect(look(hub, "m-1", again, asTheApi)).toBe(outcomes);
