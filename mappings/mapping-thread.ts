@@ -33,12 +33,23 @@ function workerFile(): string {
 
 const documentError = (e: PlainDocumentError) => new DocumentError(e.code, e.message, { format: e.format, line: e.line });
 
+/** Options of a document for the mapping thread: those of normalizeOrders, and word of its turn. */
+export interface ThreadOptions extends NormalizeOptions {
+  /**
+   * "waiting" when the document has to wait for the documents ahead of it, "mapping" when its turn comes: a message
+   * waiting its turn is not late, so its settle deadline stands still meanwhile.
+   */
+  onTurn?: (turn: "waiting" | "mapping") => void;
+}
+
 interface Pending {
   job: Job;
   transfer: ArrayBuffer[];
   resolve(outcomes: OrderOutcome[]): void;
   reject(err: Error): void;
   onProgress: NormalizeOptions["onProgress"];
+  onTurn: ThreadOptions["onTurn"];
+  waited: boolean;
 }
 
 /**
@@ -63,14 +74,16 @@ export class MappingThread {
     this.counts = opts.counts ?? false;
   }
 
-  normalize(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
-    const { onProgress, ...rest } = opts;
+  normalize(body: Buffer | string, opts: ThreadOptions = {}): Promise<OrderOutcome[]> {
+    const { onProgress, onTurn, ...rest } = opts;
     // bytes: a copy of their own, moved to the worker rather than copied again; text crosses as it is (re-encoding it
     // would misread a document whose declared encoding is not UTF-8)
     const bytes = typeof body === "string" ? undefined : new Uint8Array(body);
     const job: Job = { id: this.nextId++, body: bytes ?? (body as string), opts: rest };
     return new Promise<OrderOutcome[]>((resolve, reject) => {
-      this.waiting.push({ job, transfer: bytes ? [bytes.buffer] : [], resolve, reject, onProgress });
+      const waits = this.current !== undefined || this.waiting.length > 0;
+      this.waiting.push({ job, transfer: bytes ? [bytes.buffer] : [], resolve, reject, onProgress, onTurn, waited: waits });
+      if (waits) onTurn?.("waiting");
       this.next();
     });
   }
@@ -84,6 +97,7 @@ export class MappingThread {
   private next(): void {
     while (!this.current && this.waiting.length > 0) {
       const job = (this.current = this.waiting.shift()!);
+      if (job.waited) job.onTurn?.("mapping");
       try {
         const worker = this.started();
         worker.ref();
@@ -154,8 +168,11 @@ const shared = new MappingThread({ counts: true });
  * normalizeOrders for a document of any size: a large one (from 256 KB) on the mapping thread, the rest right here.
  * A large one is checked against the size limit first, so an oversized body is refused without being copied anywhere.
  */
-export async function normalizeDocument(body: Buffer | string, opts: NormalizeOptions = {}): Promise<OrderOutcome[]> {
-  if (byteLength(body) < MAPPING_THREAD_FROM_BYTES) return normalizeOrders(body, opts);
+export async function normalizeDocument(body: Buffer | string, opts: ThreadOptions = {}): Promise<OrderOutcome[]> {
+  if (byteLength(body) < MAPPING_THREAD_FROM_BYTES) {
+    const { onTurn: _mapsAtOnce, ...here } = opts;
+    return normalizeOrders(body, here);
+  }
   refuseOversized(body, opts.maxBytes ?? DEFAULT_MAX_BYTES);
   return shared.normalize(body, opts);
 }

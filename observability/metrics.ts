@@ -62,6 +62,34 @@ export const brokerConnected = new Gauge({
   registers: [registry],
 });
 
+export const brokerBlocked = new Gauge({
+  name: "orderhub_broker_blocked",
+  help: "1 while the broker blocks the named amqp-broker's publishes (a memory or disk alarm), else 0.",
+  labelNames: ["broker"] as const,
+  registers: [registry],
+});
+
+export const consumersRunning = new Gauge({
+  name: "orderhub_consumers",
+  help: "Consumers subscribed to each queue right now; one that should run and does not shows as 0 (see /health).",
+  labelNames: ["queue"] as const,
+  registers: [registry],
+});
+
+export const deadLettersWaiting = new Gauge({
+  name: "orderhub_dead_letters_waiting",
+  help: "Dead letters no queue could take yet (orderhub.dlq missing or refused): their originals stay unacknowledged until one does.",
+  labelNames: ["broker"] as const,
+  registers: [registry],
+});
+
+export const topologyDrift = new Gauge({
+  name: "orderhub_topology_drift",
+  help: "1 for a hub queue that exists with other arguments than the hub declares (see /health), else 0.",
+  labelNames: ["queue"] as const,
+  registers: [registry],
+});
+
 export const brokerReconnectsTotal = new Counter({
   name: "orderhub_broker_reconnects_total",
   help: "Connections re-established after a loss, by broker.",

@@ -11,6 +11,10 @@ export interface HealthDeps {
 
 export interface HealthReport {
   status: "ok" | "degraded";
+  /** What makes the hub degraded, one line each, in words an operator acts on. */
+  problems: string[];
+  /** What is worth an operator's look without stopping the hub (topology drift). */
+  warnings: string[];
   broker: { connected: boolean; brokers: BrokerInfo[] };
   store: { ok: boolean; error?: string };
   flows: { running: boolean };
@@ -33,11 +37,26 @@ export function opsRouter(deps: HealthDeps): Router {
 
 export async function healthReport(deps: HealthDeps): Promise<HealthReport> {
   const brokers = listBrokers();
-  const connected = brokers.every((b) => b.state === "connected");
+  const connected = brokers.every((b) => b.state === "connected" || b.state === "blocked");
   const store = await pingStore(deps.store);
   const running = deps.flowsRunning();
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const b of brokers) {
+    if (b.state !== "connected" && b.state !== "blocked") problems.push(`broker ${b.name} is ${b.state}${b.lastError ? `: ${b.lastError}` : ""}`);
+    if (b.blocked !== undefined) problems.push(`broker ${b.name} blocks publishing: ${b.blocked}`);
+    for (const c of b.consumers) {
+      if (c.wanted && !c.running) problems.push(`queue ${c.queue} has no consumer (${c.consumer}): ${c.reason ?? "not subscribed"}`);
+    }
+    if (b.deadLettersWaiting > 0) problems.push(`broker ${b.name}: ${b.deadLettersWaiting} dead letter(s) no queue can take yet; their originals stay unacknowledged`);
+    for (const d of b.topologyDrift) warnings.push(`queue ${d.queue}: ${d.drift}`);
+  }
+  if (!store.ok) problems.push(`store: ${store.error ?? "not ok"}`);
+  if (!running) problems.push("flows are not running");
   return {
-    status: connected && store.ok && running ? "ok" : "degraded",
+    status: problems.length === 0 ? "ok" : "degraded",
+    problems,
+    warnings,
     broker: { connected, brokers },
     store,
     flows: { running },

@@ -1,12 +1,18 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import amqp, { type Channel, type ChannelModel, type Options } from "amqplib";
 import { backoffDelay, sleep } from "./backoff";
+import { CLOSE_TIMEOUT_MS, closeWithin, withHeartbeat } from "./socket";
+
+export { withHeartbeat };
 import { Consumer, type ConsumerOptions } from "./consumer";
 import { DeliveryRegistry } from "./deliveries";
+import { PublishError, Publisher, UnroutableError, describeError } from "./publisher";
 import { settleAck, settleDeadLetter, type DeadLetterReason, type SettleResult } from "./settlement";
 import { registerBroker, unregisterBroker, type BrokerInfo, type BrokerState, type RegisteredBroker } from "./registry";
-import { declareHubTopology } from "./topology";
-import { brokerConnected, brokerReconnectsTotal } from "../../observability/metrics";
+import { DEAD_LETTER_EXCHANGE, declareHubTopology, declareQueue, supportsAtLeastOnceDeadLettering, type QueueDeclaration } from "./topology";
+import { brokerBlocked, brokerConnected, brokerReconnectsTotal, deadLettersWaiting, topologyDrift } from "../../observability/metrics";
 import { logger } from "../../observability/logger";
+
+export { PublishError, UnroutableError };
 
 export interface TlsOptions {
   ca?: string;
@@ -36,9 +42,6 @@ export interface BrokerOptions {
 
 export type StateListener = (state: BrokerState, detail: string | undefined) => void;
 
-/** A publish the broker refused (nack) or could not route to an exchange that exists. */
-export class PublishError extends Error {}
-
 /**
  * One AMQP connection shared by every node that uses the same amqp-broker config node. Connects on the first user,
  * closes after the last, reconnects with backoff and jitter, and owns the live channels that message keys refer to.
@@ -49,15 +52,15 @@ export class BrokerConnection implements RegisteredBroker {
   private lastError: string | undefined;
   private attempt = 0;
   private model: ChannelModel | undefined;
-  private pub: ConfirmChannel | undefined;
-  private pubOpening: Promise<ConfirmChannel> | undefined;
-  private lastPubError: string | undefined;
-  private drained: Promise<void> | undefined;
+  private serverVersion: string | undefined;
+  private blockedBy: string | undefined;
+  private readonly publisher: Publisher;
+  private readonly drift = new Map<string, string>();
+  private waitingDeadLetters = 0;
   private readonly users = new Set<object>();
   private readonly listeners = new Set<StateListener>();
   private readonly consumers = new Set<Consumer>();
   private readonly waiters = new Set<() => void>();
-  private channelSeq = 0;
   private running = false;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly opts: Required<Omit<BrokerOptions, "tls">> & { tls?: TlsOptions };
@@ -74,6 +77,9 @@ export class BrokerConnection implements RegisteredBroker {
       ...options,
     };
     brokerConnected.set({ broker: this.opts.name }, 0);
+    brokerBlocked.set({ broker: this.opts.name }, 0);
+    deadLettersWaiting.set({ broker: this.opts.name }, 0);
+    this.publisher = new Publisher({ name: this.opts.name, model: () => this.model, whenConnected: (ms) => this.whenConnected(ms) }, this.opts.publishTimeoutMs);
   }
 
   get id(): string {
@@ -90,7 +96,17 @@ export class BrokerConnection implements RegisteredBroker {
   }
 
   info(): BrokerInfo {
-    return { id: this.id, name: this.name, state: this.state, lastError: this.lastError, inFlight: this.deliveries.size };
+    return {
+      id: this.id,
+      name: this.name,
+      state: this.state,
+      lastError: this.lastError,
+      inFlight: this.deliveries.size,
+      ...(this.blockedBy === undefined ? {} : { blocked: this.blockedBy }),
+      consumers: [...this.consumers].map((c) => c.info()),
+      deadLettersWaiting: this.waitingDeadLetters,
+      topologyDrift: [...this.drift].map(([queue, drift]) => ({ queue, drift })),
+    };
   }
 
   onState(listener: StateListener): () => void {
@@ -133,7 +149,8 @@ export class BrokerConnection implements RegisteredBroker {
     await Promise.allSettled([...this.consumers].map((c) => c.stop(0)));
     const model = this.model;
     this.model = undefined;
-    this.pub = undefined;
+    this.publisher.reset();
+    this.unblocked();
     this.deliveries.clear();
     if (model) await closeWithin(model, CLOSE_TIMEOUT_MS);
     this.setState("closed");
@@ -184,9 +201,13 @@ export class BrokerConnection implements RegisteredBroker {
       this.lastError = describe(err);
     });
     model.on("close", () => this.lost(model));
+    model.on("blocked", (reason: string) => this.blocked(model, reason));
+    model.on("unblocked", () => this.model === model && this.unblocked());
+    const version = (model as unknown as { connection?: { serverProperties?: { version?: unknown } } }).connection?.serverProperties?.version;
+    this.serverVersion = version === undefined ? undefined : String(version);
     if (this.opts.declareTopology) {
       try {
-        await declareHubTopology(() => model.createChannel());
+        this.noteDrift(await declareHubTopology(() => model.createChannel(), { serverVersion: this.serverVersion }));
       } catch (err) {
         await model.close().catch(() => undefined);
         throw new Error(`declaring the hub topology failed: ${describe(err)}`);
@@ -203,8 +224,8 @@ export class BrokerConnection implements RegisteredBroker {
   private lost(model: ChannelModel): void {
     if (this.model !== model) return;
     this.model = undefined;
-    this.pub = undefined;
-    this.pubOpening = undefined;
+    this.publisher.reset();
+    this.unblocked();
     const dropped = this.deliveries.size;
     this.deliveries.clear();
     for (const c of this.consumers) c.detached();
@@ -237,64 +258,101 @@ export class BrokerConnection implements RegisteredBroker {
     return this.model.createChannel();
   }
 
-  nextChannelSeq(): number {
-    return ++this.channelSeq;
+  /**
+   * Publishes and resolves when the broker confirms. Waits for a connection; a publish lost with its channel is sent
+   * again until the publish timeout. A nack or a missing exchange is a PublishError, and with `mandatory` a message
+   * no queue took is an UnroutableError.
+   */
+  publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
+    return this.publisher.publish(exchange, routingKey, content, options);
   }
 
-  private async publishChannel(): Promise<ConfirmChannel> {
-    if (this.pub) return this.pub;
-    this.pubOpening ??= (async () => {
-      await this.whenConnected();
-      const model = this.model!;
-      const ch = await model.createConfirmChannel();
-      ch.on("error", (err) => {
-        this.lastPubError = describe(err);
-      });
-      ch.on("close", () => {
-        if (this.pub === ch) this.pub = undefined;
-      });
-      this.pub = ch;
-      return ch;
-    })().finally(() => {
-      this.pubOpening = undefined;
-    });
-    return this.pubOpening;
+  /** Declares one of the hub's queues (durable, quorum, dead-lettering) and notes how an existing one differs. */
+  async declareQueue(queue: string): Promise<QueueDeclaration> {
+    const declared = await declareQueue(() => this.createChannel(), queue, { atLeastOnceDeadLettering: supportsAtLeastOnceDeadLettering(this.serverVersion) });
+    this.noteDrift([declared]);
+    return declared;
   }
 
   /**
-   * Publishes and resolves when the broker confirms. Waits for a connection; a publish lost with its channel is
-   * retried on the next one until the publish timeout. A nack or a missing exchange is a PublishError.
+   * Keeps a dead letter: publishes it `mandatory` to orderhub.dlx and resolves true once a queue holds it. When no
+   * queue takes it (orderhub.dlq deleted, its binding gone) or the exchange is missing, the hub's topology is declared
+   * again and the publish retried; while that fails, it goes on trying with backoff for as long as `alive()` (the
+   * original is still unacknowledged on its channel) and the broker node runs, and counts as waiting in /health and
+   * /metrics. Resolves false when it gave up because the original went back to its queue.
    */
-  async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
-    const deadline = Date.now() + this.opts.publishTimeoutMs;
-    for (;;) {
-      // The open channel without a promise in between: this runs once per message.
-      const ch = this.pub ?? (await this.publishChannel());
-      if (this.drained) await this.drained;
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const ok = ch.publish(exchange, routingKey, content, { persistent: true, ...options }, (err) =>
-            err ? reject(err) : resolve(),
-          );
-          // Backpressure: later publishes wait for the socket to drain (or the channel to go, then they retry).
-          if (!ok) this.drained ??= new Promise<void>((r) => {
-            ch.once("drain", () => r());
-            ch.once("close", () => r());
-          }).finally(() => (this.drained = undefined));
-        });
-        return;
-      } catch (err) {
-        const pubError = this.lastPubError;
-        this.lastPubError = undefined;
-        if (pubError && /NOT_FOUND|404/.test(pubError)) {
-          throw new PublishError(`publish to exchange "${exchange}" failed: ${pubError}`);
+  async keepDeadLetter(routingKey: string, content: Buffer, options: Options.Publish, alive: () => boolean): Promise<boolean> {
+    let waiting = false;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        if (!this.running || !alive()) return false;
+        try {
+          await this.publish(DEAD_LETTER_EXCHANGE, routingKey, content, { ...options, mandatory: true });
+          return true;
+        } catch (err) {
+          if (!(err instanceof PublishError) || !this.running || !alive()) throw err;
+          if (attempt === 0 && this.opts.declareTopology && (await this.redeclare())) continue;
+          if (!waiting) {
+            waiting = true;
+            this.countWaiting(+1);
+            logger.error({ broker: this.name, messageId: options.messageId }, `amqp: a dead letter cannot be kept: ${err.message}; the original stays on its queue, unacknowledged, and keeping it is tried again`);
+          }
+          await sleep(backoffDelay(attempt, this.opts.reconnectInitialMs * 2, this.opts.reconnectMaxMs));
+          if (this.opts.declareTopology) await this.redeclare();
         }
-        if (describe(err).includes("channel closed") && Date.now() < deadline) {
-          await sleep(100);
-          continue;
-        }
-        throw new PublishError(`publish to "${exchange}" with key "${routingKey}" failed: ${pubError ?? describe(err)}`);
       }
+    } finally {
+      if (waiting) this.countWaiting(-1);
+    }
+  }
+
+  private countWaiting(by: number): void {
+    this.waitingDeadLetters += by;
+    deadLettersWaiting.set({ broker: this.name }, this.waitingDeadLetters);
+  }
+
+  /** Declares the hub's topology again (an operator deleted part of it); true when that worked. */
+  private async redeclare(): Promise<boolean> {
+    const model = this.model;
+    if (!model) return false;
+    try {
+      this.noteDrift(await declareHubTopology(() => model.createChannel(), { serverVersion: this.serverVersion }));
+      logger.warn({ broker: this.name }, "amqp: the hub topology was declared again (part of it was missing)");
+      return true;
+    } catch (err) {
+      logger.warn({ broker: this.name }, `amqp: declaring the hub topology again failed: ${describe(err)}`);
+      return false;
+    }
+  }
+
+  private noteDrift(declarations: QueueDeclaration[]): void {
+    for (const { queue, drift } of declarations) {
+      const before = this.drift.get(queue);
+      if (drift) this.drift.set(queue, drift);
+      else this.drift.delete(queue);
+      topologyDrift.set({ queue }, drift ? 1 : 0);
+      if (drift && drift !== before) logger.warn({ broker: this.name, queue }, `amqp: topology drift on "${queue}": ${drift}`);
+    }
+  }
+
+  /** The broker holds every publish back (memory or disk alarm): say so, and stop every settle deadline meanwhile. */
+  private blocked(model: ChannelModel, reason: string): void {
+    if (this.model !== model) return;
+    this.blockedBy = reason || "resource alarm";
+    this.deliveries.pauseDeadlines(Date.now());
+    brokerBlocked.set({ broker: this.name }, 1);
+    logger.warn({ broker: this.name }, `amqp: the broker blocks publishing: ${this.blockedBy}; settle deadlines stand still until it unblocks`);
+    this.setState("blocked", `blocked by the broker: ${this.blockedBy}`);
+  }
+
+  private unblocked(): void {
+    if (this.blockedBy === undefined) return;
+    this.blockedBy = undefined;
+    this.deliveries.resumeDeadlines(Date.now());
+    brokerBlocked.set({ broker: this.name }, 0);
+    if (this.model) {
+      logger.info({ broker: this.name }, "amqp: the broker unblocked publishing");
+      this.setState("connected");
     }
   }
 
@@ -331,30 +389,4 @@ export class BrokerConnection implements RegisteredBroker {
   }
 }
 
-/** A broker that went silent never answers a close: give it this long, then drop the socket. */
-const CLOSE_TIMEOUT_MS = 2000;
-
-async function closeWithin(model: ChannelModel, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), ms)));
-  const outcome = await Promise.race([model.close().catch(() => "closed" as const), gaveUp]);
-  clearTimeout(timer);
-  if (outcome === "timeout") {
-    (model as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
-  }
-}
-
-/**
- * amqplib takes the heartbeat only from the URL (`?heartbeat=`), not from the socket options: put the configured
- * interval there unless the URL names one itself.
- */
-export function withHeartbeat(url: string, seconds: number): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has("heartbeat")) parsed.searchParams.set("heartbeat", String(seconds));
-  return parsed.toString();
-}
-
-export function describe(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
+export const describe = describeError;

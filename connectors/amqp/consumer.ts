@@ -1,8 +1,9 @@
 import type { Channel, ConsumeMessage } from "amqplib";
 import type { BrokerConnection } from "./connection";
-import type { Delivery } from "./deliveries";
+import { nextChannelSeq, type Delivery } from "./deliveries";
 import { AckBatcher } from "./ack-batcher";
-import { declareQueue } from "./topology";
+import { backoffDelay, sleep } from "./backoff";
+import { consumersRunning } from "../../observability/metrics";
 import { logger } from "../../observability/logger";
 
 export interface ConsumerOptions {
@@ -10,16 +11,34 @@ export interface ConsumerOptions {
   prefetch: number;
   /** Who consumes (node name): named in dead-letter headers. */
   name: string;
-  /** Declare the queue (durable, quorum, dead-lettering to orderhub.dlx) before consuming. */
+  /** Declare the queue (durable, quorum, dead-lettering to orderhub.dlx) before consuming: the queue is the hub's own. */
   declare?: boolean;
   onMessage: (delivery: Delivery) => void;
   onError?: (message: string) => void;
+  /** The consumer runs again after it was cancelled or could not subscribe. */
+  onRunning?: () => void;
 }
+
+/** A consumer as /health shows it. */
+export interface ConsumerInfo {
+  queue: string;
+  consumer: string;
+  /** It should be consuming (the flows have started and it was not stopped). */
+  wanted: boolean;
+  /** It is subscribed to its queue right now. */
+  running: boolean;
+  /** Why it is not running, when it should be. */
+  reason?: string;
+}
+
+const RETRY_INITIAL_MS = 500;
+const RETRY_MAX_MS = 30_000;
 
 /**
  * A consumer on its own channel of the shared connection. It consumes only after `start()` (the node calls it once
- * the flows have started), re-subscribes after a reconnect, and on `stop()` cancels, lets in-flight messages finish
- * for a while, then closes its channel so the broker requeues whatever is left.
+ * the flows have started), subscribes again after a reconnect and after the broker cancelled it (a deleted queue, a
+ * quorum leader that moved), and on `stop()` cancels, lets in-flight messages finish for a while, then closes its
+ * channel so the broker requeues whatever is left.
  */
 export class Consumer {
   private wanted = false;
@@ -28,7 +47,10 @@ export class Consumer {
   private tag: string | undefined;
   private attaching = false;
   private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private reason: string | undefined;
   private acks: AckBatcher | undefined;
+  private counted = false;
 
   constructor(
     private readonly broker: BrokerConnection,
@@ -40,29 +62,46 @@ export class Consumer {
     if (this.broker.hasLiveConnection()) void this.attach();
   }
 
+  info(): ConsumerInfo {
+    const running = this.tag !== undefined;
+    const info: ConsumerInfo = { queue: this.opts.queue, consumer: this.opts.name, wanted: this.wanted, running };
+    if (this.wanted && !running) info.reason = this.reason ?? (this.broker.hasLiveConnection() ? "subscribing" : "waiting for the broker connection");
+    return info;
+  }
+
   async attach(): Promise<void> {
     if (!this.wanted || this.channel || this.attaching || !this.broker.hasLiveConnection()) return;
     this.attaching = true;
+    let ch: Channel | undefined;
     try {
-      if (this.opts.declare) await declareQueue(() => this.broker.createChannel(), this.opts.queue);
-      const ch = await this.broker.createChannel();
-      const seq = this.broker.nextChannelSeq();
+      if (this.opts.declare) await this.broker.declareQueue(this.opts.queue);
+      ch = await this.broker.createChannel();
+      const channel = ch;
+      const seq = nextChannelSeq();
       ch.on("error", (err: Error) => this.opts.onError?.(err.message));
-      ch.on("close", () => this.closed(ch, seq));
+      ch.on("close", () => this.closed(channel, seq));
       await ch.prefetch(this.opts.prefetch);
-      this.channel = ch;
-      this.seq = seq;
       this.broker.deliveries.channelOpened(seq);
       const acks = new AckBatcher(ch, () => this.broker.deliveries.oldestTag(seq));
+      // amqplib hands the broker's basic.cancel to the callback as null
+      const { consumerTag } = await ch.consume(this.opts.queue, (m) => (m ? this.take(channel, seq, acks, m) : this.cancelled(channel, seq)), { noAck: false });
+      this.channel = ch;
+      this.seq = seq;
       this.acks = acks;
-      const { consumerTag } = await ch.consume(this.opts.queue, (m) => m && this.take(ch, seq, acks, m), { noAck: false });
       this.tag = consumerTag;
+      const wasDown = this.attempt > 0 || this.reason !== undefined;
+      this.attempt = 0;
+      this.reason = undefined;
+      this.count(true);
       logger.info({ queue: this.opts.queue, prefetch: this.opts.prefetch, consumer: this.opts.name }, `amqp: consuming from "${this.opts.queue}"`);
+      if (wasDown) this.opts.onRunning?.();
       if (!this.wanted) await this.stop(0);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      logger.warn({ queue: this.opts.queue }, `amqp: cannot consume from "${this.opts.queue}": ${message}`);
-      this.opts.onError?.(`cannot consume from "${this.opts.queue}": ${message}`);
+      this.reason = `cannot consume from "${this.opts.queue}": ${message}`;
+      logger.warn({ queue: this.opts.queue, attempt: this.attempt + 1 }, `amqp: ${this.reason}`);
+      this.opts.onError?.(this.reason);
+      await ch?.close().catch(() => undefined);
       this.scheduleRetry();
     } finally {
       this.attaching = false;
@@ -86,20 +125,48 @@ export class Consumer {
     this.opts.onMessage(delivery);
   }
 
+  /**
+   * The broker cancelled this consumer (its queue was deleted, or the broker moved it). The channel stays open while
+   * the messages taken on it are settled; meanwhile the consumer subscribes again on a channel of its own, declaring
+   * the queue again when it is the hub's.
+   */
+  private cancelled(ch: Channel, seq: number): void {
+    if (this.channel !== ch) return;
+    this.reason = `the broker cancelled the consumer of "${this.opts.queue}" (the queue was deleted, or moved); subscribing again`;
+    logger.warn({ queue: this.opts.queue, consumer: this.opts.name }, `amqp: ${this.reason}`);
+    this.opts.onError?.(this.reason);
+    this.channel = undefined;
+    this.tag = undefined;
+    this.count(false);
+    const acks = this.acks;
+    void this.drain(seq, this.broker.settleDeadlineMs, Infinity).then(() => {
+      acks?.flush();
+      this.broker.deliveries.dropChannel(seq);
+      return ch.close().catch(() => undefined);
+    });
+    this.scheduleRetry();
+  }
+
   private closed(ch: Channel, seq: number): void {
     this.broker.deliveries.dropChannel(seq);
     if (this.channel !== ch) return;
     this.channel = undefined;
     this.tag = undefined;
-    this.scheduleRetry();
+    this.count(false);
+    // a channel that closes with its connection is opened again by the reconnect; one that closes alone, here
+    if (this.broker.hasLiveConnection()) {
+      this.reason ??= `the channel consuming from "${this.opts.queue}" closed`;
+      this.scheduleRetry();
+    }
   }
 
   private scheduleRetry(): void {
     if (!this.wanted || this.retry) return;
+    const delay = backoffDelay(this.attempt++, RETRY_INITIAL_MS, RETRY_MAX_MS);
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.attach();
-    }, 2000);
+    }, delay);
     this.retry.unref();
   }
 
@@ -107,6 +174,31 @@ export class Consumer {
   detached(): void {
     this.channel = undefined;
     this.tag = undefined;
+    this.count(false);
+  }
+
+  /** Keeps orderhub_consumers{queue} at the number of consumers subscribed to each queue. */
+  private count(running: boolean): void {
+    if (running === this.counted) return;
+    this.counted = running;
+    if (running) consumersRunning.inc({ queue: this.opts.queue });
+    else consumersRunning.dec({ queue: this.opts.queue });
+  }
+
+  /**
+   * Waits while deliveries of channel `seq` are in flight, up to `drainMs`, or until nothing was settled for
+   * `quietMs`.
+   */
+  private async drain(seq: number, drainMs: number, quietMs: number): Promise<void> {
+    const until = Date.now() + drainMs;
+    let left = this.broker.deliveries.countFor(seq);
+    let settledAt = Date.now();
+    while (left > 0 && Date.now() < until && Date.now() - settledAt < quietMs) {
+      await sleep(20);
+      const now = this.broker.deliveries.countFor(seq);
+      if (now < left) settledAt = Date.now();
+      left = now;
+    }
   }
 
   /**
@@ -118,22 +210,18 @@ export class Consumer {
   async stop(drainMs: number, quietMs = 500): Promise<void> {
     this.wanted = false;
     clearTimeout(this.retry);
+    this.retry = undefined;
     const ch = this.channel;
     if (!ch) return;
     if (this.tag) await ch.cancel(this.tag).catch(() => undefined);
     this.tag = undefined;
-    const until = Date.now() + drainMs;
-    let left = this.broker.deliveries.countFor(this.seq);
-    let settledAt = Date.now();
-    while (left > 0 && Date.now() < until && Date.now() - settledAt < quietMs) {
-      await new Promise((r) => setTimeout(r, 20));
-      const now = this.broker.deliveries.countFor(this.seq);
-      if (now < left) settledAt = Date.now();
-      left = now;
-    }
+    this.count(false);
+    await this.drain(this.seq, drainMs, quietMs);
     this.channel = undefined;
-    this.broker.deliveries.dropChannel(this.seq);
+    // The settled acks go before the deliveries still in flight are forgotten: a `multiple` ack computed without
+    // them would cover them, and the broker would drop messages nobody finished.
     this.acks?.flush();
+    this.broker.deliveries.dropChannel(this.seq);
     await ch.close().catch(() => undefined);
   }
 }

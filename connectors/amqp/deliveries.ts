@@ -14,6 +14,19 @@ export interface Delivery {
   message: ConsumeMessage;
   takenAt: number;
   deadline: number;
+  /** Its deadline does not run (it waits its turn for the mapping thread): set until someone extends it again. */
+  paused?: boolean;
+}
+
+/**
+ * Channel numbers count up across every connection of this process, so a settlement key is never used twice: an
+ * amqp-broker node redeployed (a password rotated) starts a new connection while nodes that were not redeployed still
+ * hold messages from the old one, and their late settlements must find nothing rather than a newer delivery.
+ */
+let channelCounter = 0;
+
+export function nextChannelSeq(): number {
+  return ++channelCounter;
 }
 
 /**
@@ -60,9 +73,16 @@ export class DeliveryRegistry {
   private readonly byKey = new Map<string, Delivery>();
   private readonly openChannels = new Set<number>();
   private readonly splits = new Map<string, Split>();
+  /** Since when every deadline stands still (the broker blocked our publishes), or undefined. */
+  private pausedSince: number | undefined;
 
   channelOpened(channelSeq: number): void {
     this.openChannels.add(channelSeq);
+  }
+
+  /** The channel is open: its unsettled deliveries can still be settled on it. */
+  channelOpen(channelSeq: number): boolean {
+    return this.openChannels.has(channelSeq);
   }
 
   state(key: string): DeliveryState {
@@ -101,10 +121,19 @@ export class DeliveryRegistry {
    * longer live gets keys all the same; they settle nothing, as the delivery's own key would not.
    */
   split(key: string, count: number, deadline?: number): string[] {
-    const parts = Array.from({ length: count }, (_, i) => i + 1);
     const d = this.byKey.get(key);
-    if (d && !this.splits.has(key)) {
-      this.splits.set(key, { count, open: new Set(parts), failures: [] });
+    const split = d && this.splits.get(key);
+    // Split again (a fan-out before two nodes that split): the new parts are numbered after the earlier ones, and the
+    // delivery waits for all of them.
+    const first = split ? split.count + 1 : 1;
+    const parts = Array.from({ length: count }, (_, i) => first + i);
+    if (d) {
+      if (split) {
+        split.count += count;
+        for (const part of parts) split.open.add(part);
+      } else {
+        this.splits.set(key, { count, open: new Set(parts), failures: [] });
+      }
       // the parts' lives start now: mapping a large batch must not use up the time they have to be settled
       if (deadline !== undefined && deadline > d.deadline) d.deadline = deadline;
     }
@@ -142,6 +171,7 @@ export class DeliveryRegistry {
     this.byKey.clear();
     this.splits.clear();
     this.openChannels.clear();
+    this.pausedSince = undefined;
   }
 
   /** The lowest delivery tag of a channel still waiting to be settled. */
@@ -167,11 +197,33 @@ export class DeliveryRegistry {
    */
   extend(key: string, deadline: number): void {
     const d = this.byKey.get(key);
-    if (d && deadline > d.deadline) d.deadline = deadline;
+    if (!d) return;
+    d.paused = false;
+    if (deadline > d.deadline) d.deadline = deadline;
+  }
+
+  /** The delivery waits for something that is not its fault (its turn on the mapping thread): no deadline till extended. */
+  pauseDeadline(key: string): void {
+    const d = this.byKey.get(key);
+    if (d) d.paused = true;
+  }
+
+  /** Every deadline stands still from `now` (the broker blocked the connection), until `resumeDeadlines`. */
+  pauseDeadlines(now: number): void {
+    this.pausedSince ??= now;
+  }
+
+  /** Deadlines run again, each moved on by the time they stood still. */
+  resumeDeadlines(now: number): void {
+    if (this.pausedSince === undefined) return;
+    const stood = now - this.pausedSince;
+    this.pausedSince = undefined;
+    for (const d of this.byKey.values()) d.deadline += stood;
   }
 
   expired(now: number): Delivery[] {
-    return [...this.byKey.values()].filter((d) => d.deadline <= now);
+    if (this.pausedSince !== undefined) return [];
+    return [...this.byKey.values()].filter((d) => !d.paused && d.deadline <= now);
   }
 
   get size(): number {

@@ -55,23 +55,11 @@ export function settleAck(broker: BrokerConnection, key: string): SettleResult {
 }
 
 /**
- * Publishes the original body, properties and headers plus the reason to orderhub.dlx (confirmed), then acks the
- * original. If the dead letter cannot be published, the original is rejected without requeue so the queue's own
- * dead-letter exchange still keeps it, without our reason headers but not lost.
+ * Publishes the original body, properties and headers plus the reason to orderhub.dlx, mandatory and confirmed, then
+ * acks the original: only once a queue holds the dead letter. While none can (orderhub.dlq deleted and not declarable),
+ * the original stays unacknowledged on its queue and the broker connection keeps trying (`keepDeadLetter`); should its
+ * channel close meanwhile, the broker delivers it again, and that attempt settles it.
  */
-/** Reject without requeue: the queue's own dead-letter exchange keeps it, without our reason headers but not lost. */
-function reject(d: Delivery): SettleResult {
-  d.acks.release(d.message);
-  try {
-    d.channel.nack(d.message, false, false);
-  } catch {
-    return "stale";
-  }
-  deadLettersTotal.inc({ queue: d.queue, node: "broker" });
-  observe(d, "dead-letter");
-  return "dead-lettered";
-}
-
 export async function settleDeadLetter(
   broker: BrokerConnection,
   key: string,
@@ -85,20 +73,31 @@ export async function settleDeadLetter(
   const headers = { ...(props.headers ?? {}), ...deadLetterHeaders(reason, d.queue) };
   // A quorum queue counts earlier deliveries in x-delivery-count; in the DLQ that header counts the DLQ's own.
   headers[DEAD_LETTER_HEADERS.deliveries] = Number(props.headers?.["x-delivery-count"] ?? 0) + 1;
+  let kept = false;
   try {
-    await broker.publish(DEAD_LETTER_EXCHANGE, d.queue, d.message.content, {
-      messageId: props.messageId ?? bodyMessageId(d.message.content),
-      correlationId: props.correlationId,
-      contentType: props.contentType,
-      contentEncoding: props.contentEncoding,
-      timestamp: props.timestamp,
-      type: props.type,
-      appId: props.appId,
-      headers,
-    });
+    kept = await broker.keepDeadLetter(
+      d.queue,
+      d.message.content,
+      {
+        messageId: props.messageId ?? bodyMessageId(d.message.content),
+        correlationId: props.correlationId,
+        contentType: props.contentType,
+        contentEncoding: props.contentEncoding,
+        timestamp: props.timestamp,
+        type: props.type,
+        appId: props.appId,
+        headers,
+      },
+      () => broker.deliveries.channelOpen(d.channelSeq),
+    );
   } catch (err) {
-    logger.error({ queue: d.queue, messageId: props.messageId }, `amqp: dead-lettering failed, rejecting instead: ${String(err)}`);
-    return reject(d);
+    logger.error({ queue: d.queue, messageId: props.messageId }, `amqp: dead-lettering failed; the original goes back to its queue: ${String(err)}`);
+  }
+  if (!kept) {
+    // Not kept: the original goes back to its queue (its channel closes or has closed), never acknowledged.
+    d.acks.release(d.message);
+    requeue(d);
+    return "stale";
   }
   // Should the channel die before this ack goes out, the broker redelivers the original, which then fails the same
   // way and is dead-lettered again: a repeated dead letter, never a lost one.
@@ -107,6 +106,15 @@ export async function settleDeadLetter(
   observe(d, "dead-letter");
   logger.warn({ queue: d.queue, messageId: props.messageId, node: reason.node }, `dead-lettered: ${reason.error}`);
   return "dead-lettered";
+}
+
+/** Gives a delivery back to its queue while its channel is open (no-op when it has closed: the broker requeued it). */
+function requeue(d: Delivery): void {
+  try {
+    d.channel.nack(d.message, false, true);
+  } catch {
+    /* the channel closed: the broker requeued it */
+  }
 }
 
 /**

@@ -13,60 +13,126 @@ export interface QueueOptions {
   /** quorum where the broker has them; classic otherwise (or where the queue already exists as classic). */
   type?: "quorum" | "classic";
   deadLetter?: boolean;
+  /**
+   * The broker dead-letters a quorum queue's messages at least once (it keeps a message until the dead-letter queue
+   * confirms it) instead of at most once: RabbitMQ 3.10 and later (the hub's requirement). On unless told otherwise.
+   */
+  atLeastOnceDeadLettering?: boolean;
 }
 
-function queueArguments(type: "quorum" | "classic", deadLetter: boolean): Record<string, unknown> {
+/** What the hub declared for a queue, and where the queue as it exists differs from that. */
+export interface QueueDeclaration {
+  queue: string;
+  /** The queue's type as declared, or "existing" when it was found with other arguments and is used as it is. */
+  type: "quorum" | "classic" | "existing";
+  /** Where it differs from what the hub needs, in the broker's words and the consequence; undefined when it does not. */
+  drift?: string;
+}
+
+function queueArguments(type: "quorum" | "classic", deadLetter: boolean, atLeastOnce: boolean): Record<string, unknown> {
   const args: Record<string, unknown> = { "x-queue-type": type };
   if (deadLetter) args["x-dead-letter-exchange"] = DEAD_LETTER_EXCHANGE;
-  if (deadLetter && type === "quorum") args["x-delivery-limit"] = DELIVERY_LIMIT;
+  if (deadLetter && type === "quorum") {
+    args["x-delivery-limit"] = DELIVERY_LIMIT;
+    if (atLeastOnce) {
+      // at-least-once dead-lettering needs reject-publish: with drop-head the broker could drop what it must keep
+      args["x-dead-letter-strategy"] = "at-least-once";
+      args["x-overflow"] = "reject-publish";
+    }
+  }
   return args;
+}
+
+/** RabbitMQ 3.10 brought at-least-once dead-lettering for quorum queues. */
+export function supportsAtLeastOnceDeadLettering(serverVersion: string | undefined): boolean {
+  if (!serverVersion) return true;
+  const [major, minor] = serverVersion.split(".").map(Number);
+  return !(major < 3 || (major === 3 && minor < 10));
+}
+
+/** The broker's reason for refusing a declaration, without amqplib's preamble. */
+function brokerWords(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return /PRECONDITION_FAILED - (.*?)"?$/.exec(text)?.[1] ?? text;
 }
 
 /**
  * Declares a hub queue: durable, quorum, dead-lettering to orderhub.dlx. A declaration that disagrees with an
  * existing queue closes the channel (PRECONDITION_FAILED), so each attempt uses a throwaway channel from `open`.
- * Returns the type the queue ended up with.
+ * An existing queue with other arguments (declared by an operator or an earlier release) is used as it is, and the
+ * answer says how it differs, so that the log and /health can tell the operator.
  */
 export async function declareQueue(
   open: () => Promise<Channel>,
   name: string,
   opts: QueueOptions = {},
-): Promise<string> {
+): Promise<QueueDeclaration> {
   const deadLetter = opts.deadLetter ?? name !== DEAD_LETTER_QUEUE;
-  const attempts: Array<"quorum" | "classic"> = opts.type ? [opts.type] : ["quorum", "classic"];
-  let lastError: unknown;
-  for (const type of attempts) {
+  const atLeastOnce = opts.atLeastOnceDeadLettering ?? true;
+  const attempt = async (type: "quorum" | "classic", withAtLeastOnce: boolean): Promise<unknown> => {
     const ch = await open();
     ch.on("error", () => undefined);
     try {
-      await ch.assertQueue(name, { durable: true, arguments: queueArguments(type, deadLetter) });
+      await ch.assertQueue(name, { durable: true, arguments: queueArguments(type, deadLetter, withAtLeastOnce) });
       await ch.close();
-      return type;
+      return undefined;
     } catch (err) {
-      lastError = err;
+      return err;
     }
+  };
+  const wanted = opts.type ?? "quorum";
+  const refused = await attempt(wanted, atLeastOnce);
+  if (refused === undefined) return { queue: name, type: wanted };
+  const why = brokerWords(refused);
+  // What an earlier release declared: a quorum queue without at-least-once dead-lettering.
+  if (wanted === "quorum" && deadLetter && atLeastOnce && (await attempt("quorum", false)) === undefined) {
+    return {
+      queue: name,
+      type: "existing",
+      drift: `${why}: the queue was declared without at-least-once dead-lettering, so a message the broker dead-letters (past the delivery limit, or rejected) can be lost when ${DEAD_LETTER_QUEUE} cannot take it; see docs/OPERATIONS.md, "Topology drift"`,
+    };
   }
-  // The queue exists with other arguments (declared by an operator or an older release): use it as it is.
+  if (!opts.type && (await attempt("classic", false)) === undefined) {
+    return {
+      queue: name,
+      type: "existing",
+      drift: `${why}: it is a classic queue, so it has no delivery limit (a message that crashes the hub comes back for ever) and no at-least-once dead-lettering; see docs/OPERATIONS.md, "Topology drift"`,
+    };
+  }
+  // The queue exists with other arguments still: use it as it is, and say so.
   const ch = await open();
   ch.on("error", () => undefined);
   try {
     await ch.checkQueue(name);
     await ch.close();
-    return "existing";
   } catch {
-    throw lastError;
+    throw refused;
   }
+  return {
+    queue: name,
+    type: "existing",
+    drift: `${why}: the hub uses the queue as it is${deadLetter ? `; without dead-lettering to ${DEAD_LETTER_EXCHANGE} a message the broker rejects is lost` : ""}; see docs/OPERATIONS.md, "Topology drift"`,
+  };
 }
 
-/** The hub's fixed topology: the events exchange, the dead-letter exchange and queue, the inbound orders queue. */
-export async function declareHubTopology(open: () => Promise<Channel>): Promise<void> {
+export interface TopologyOptions {
+  /** The broker's version (from the connection's server properties): decides at-least-once dead-lettering. */
+  serverVersion?: string;
+}
+
+/**
+ * The hub's fixed topology: the events exchange, the dead-letter exchange and queue, the inbound orders queue.
+ * Returns each queue's declaration, drift included.
+ */
+export async function declareHubTopology(open: () => Promise<Channel>, opts: TopologyOptions = {}): Promise<QueueDeclaration[]> {
   const ch = await open();
   await ch.assertExchange(EVENTS_EXCHANGE, "topic", { durable: true });
   await ch.assertExchange(DEAD_LETTER_EXCHANGE, "topic", { durable: true });
   await ch.close();
-  await declareQueue(open, DEAD_LETTER_QUEUE, { deadLetter: false });
+  const dlq = await declareQueue(open, DEAD_LETTER_QUEUE, { deadLetter: false });
   const bind = await open();
   await bind.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "#");
   await bind.close();
-  await declareQueue(open, INBOUND_ORDERS_QUEUE);
+  const inbound = await declareQueue(open, INBOUND_ORDERS_QUEUE, { atLeastOnceDeadLettering: supportsAtLeastOnceDeadLettering(opts.serverVersion) });
+  return [dlq, inbound];
 }

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_EXCHANGE, deadLetterHeaders, type DeadLetterReason } from "../../connectors/amqp";
+import { deadLetterHeaders, type DeadLetterReason } from "../../connectors/amqp";
 import { deadLettersTotal } from "../../observability/metrics";
 import { connectionOf } from "../amqp-broker/controller";
 import { encodeBody } from "../amqp-out/controller";
@@ -59,12 +59,13 @@ export class DeadLetterController {
       throw new Error(`dead-letter: the original cannot be dead-lettered any more (not from a queue, or already acknowledged) and no amqp-broker is set here to keep this copy (${reason.error})`);
     }
     const { content, contentType } = encodeBody(msg.payload);
-    await connection.publish(DEAD_LETTER_EXCHANGE, "orderhub.flow", content, {
-      messageId: msg.messageId,
-      correlationId: msg.correlationId,
-      contentType,
-      headers: deadLetterHeaders(reason),
-    });
+    const kept = await connection.keepDeadLetter(
+      "orderhub.flow",
+      content,
+      { messageId: msg.messageId, correlationId: msg.correlationId, contentType, headers: deadLetterHeaders(reason) },
+      () => true,
+    );
+    if (!kept) throw new Error(`dead-letter: the broker node stopped before a queue took the dead letter (${reason.error})`);
     deadLettersTotal.inc({ queue: "(none)", node: reason.node });
   }
 }

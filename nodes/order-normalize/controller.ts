@@ -3,7 +3,7 @@ import { DocumentError, prepareMappings, type MappingProgress, type OrderFormat,
 import { mappedDocuments } from "../../mappings/mapped-documents";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 import { childOf, mappingsReusedTotal, ordersReadTotal } from "../../observability/metrics";
-import { splitDelivery, stillWorking } from "../shared/settlement";
+import { splitDelivery, stillWorking, waitingTurn } from "../shared/settlement";
 import { BatchProgress } from "./batch-progress";
 import { ThroughputStatus, failing } from "../shared/status";
 import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
@@ -75,11 +75,13 @@ export class OrderNormalizeController {
         batch.onProgress(progress);
         stillWorking(msg);
       };
+      // Waiting for the mapping thread is not being late: the deadline stands still until the document's turn.
+      const onTurn = (turn: "waiting" | "mapping") => (turn === "waiting" ? waitingTurn(msg) : stillWorking(msg));
       const contentType = contentTypeOf(msg);
       // A large document the REST API of this hub has just mapped is not mapped a second time.
       const mappedByApi = Buffer.isBuffer(input) ? mappedDocuments.take(msg.messageId, input, contentType, options) : undefined;
       if (mappedByApi) mappingsReusedTotal.inc();
-      (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, onProgress })).then(
+      (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, onProgress, onTurn })).then(
         (outcomes) => {
           batch.end();
           if (outcomes.length === 1) {

@@ -7,13 +7,14 @@ const LOOK: Record<BrokerState, { fill: "grey" | "yellow" | "green" | "red"; sha
   connecting: { fill: "yellow", shape: "ring" },
   retrying: { fill: "yellow", shape: "ring" },
   connected: { fill: "green", shape: "dot" },
+  blocked: { fill: "yellow", shape: "dot" },
   failing: { fill: "red", shape: "dot" },
 };
 
 /** Mirror the broker's state on a user node; returns the unsubscribe function. */
 export function followBroker(node: Node, connection: BrokerConnection, connectedText: string | (() => string) = "connected"): () => void {
   return connection.onState((state, detail) => {
-    const text = state === "connected" ? (typeof connectedText === "function" ? connectedText() : connectedText) : detail && state !== "connecting" ? `${state}: ${detail}` : state;
+    const text = state === "connected" ? (typeof connectedText === "function" ? connectedText() : connectedText) : state === "blocked" && detail ? detail : detail && state !== "connecting" ? `${state}: ${detail}` : state;
     node.status({ ...LOOK[state], text: text.length > 60 ? `${text.slice(0, 57)}...` : text });
   });
 }

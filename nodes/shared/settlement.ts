@@ -31,6 +31,15 @@ export function stillWorking(msg: HubMessage): void {
   broker?.deliveries.extend(msg._delivery, Date.now() + broker.settleDeadlineMs);
 }
 
+/**
+ * The message waits for something that is not its fault (its turn on the mapping thread): its delivery's deadline
+ * stands still until `stillWorking` starts it again.
+ */
+export function waitingTurn(msg: HubMessage): void {
+  if (!msg._delivery) return;
+  brokerOf(msg._delivery)?.deliveries.pauseDeadline(msg._delivery);
+}
+
 export async function deadLetterMessage(msg: HubMessage, reason: DeadLetterReason): Promise<SettleResult | "none"> {
   if (!msg._delivery) return "none";
   return (await brokerOf(msg._delivery)?.deadLetter(msg._delivery, reason)) ?? "stale";

@@ -82,6 +82,34 @@ describe("a delivery split into parts", () => {
     expect(registry.settlePart(one)).toBeUndefined();
   });
 
+  it("numbers a second split of the same delivery (a fan-out before two nodes that split) after the first, and waits for both", () => {
+    const registry = registryWithDelivery();
+    const first = registry.split(KEY, 2);
+    const second = registry.split(KEY, 3);
+    expect(first).toEqual([`${KEY}#1`, `${KEY}#2`]);
+    expect(second).toEqual([`${KEY}#3`, `${KEY}#4`, `${KEY}#5`]);
+    for (const key of first) expect(registry.settlePart(key)).toBe("open");
+    // the first branch is done; the second branch's orders are still on their way, and one of them fails
+    expect(registry.state(KEY)).toBe("live");
+    expect(registry.settlePart(second[0])).toBe("open");
+    expect(registry.settlePart(second[1], { error: "order 2 of 3: no price", node: "validate" })).toBe("open");
+    expect(registry.settlePart(second[2])).toMatchObject({ parent: KEY, split: { count: 5, failures: [{ part: 4, error: "order 2 of 3: no price" }] } });
+  });
+
+  it("deadlines stand still while paused, as a whole and for one delivery, and run on by the time they stood", () => {
+    const registry = registryWithDelivery();
+    registry.extend(KEY, 1_000);
+    registry.pauseDeadlines(500);
+    expect(registry.expired(5_000)).toEqual([]);
+    registry.resumeDeadlines(2_500);
+    expect(registry.expired(2_999)).toEqual([]);
+    expect(registry.expired(3_000).map((d) => d.key)).toEqual([KEY]);
+    registry.pauseDeadline(KEY);
+    expect(registry.expired(60_000)).toEqual([]);
+    registry.extend(KEY, 61_000);
+    expect(registry.expired(61_000).map((d) => d.key)).toEqual([KEY]);
+  });
+
   it("gives parts of a delivery that is no longer live keys that settle nothing", () => {
     const registry = new DeliveryRegistry();
     registry.channelOpened(3);
