@@ -100,7 +100,7 @@ export function registerDlq(program: Command): void {
       try {
         const { replayed, skipped } = await replayDeadLetters(brokerUrl(opts), selection);
         for (const d of replayed) process.stdout.write(`replayed ${d.messageId ?? `#${d.position}`} → ${d.queue}\n`);
-        for (const d of skipped) process.stderr.write(`skipped ${d.messageId ?? `#${d.position}`}: its origin queue is unknown\n`);
+        for (const d of skipped) process.stderr.write(`skipped ${d.messageId ?? `#${d.position}`}: ${d.why}\n`);
         process.stdout.write(`${replayed.length} replayed, ${skipped.length} skipped\n`);
         if (!opts.all && replayed.length + skipped.length === 0) fail("replay", `no dead letter with message id or position ${ids.map((i) => `"${i}"`).join(", ")}`);
       } catch (err) {

@@ -89,8 +89,8 @@ export function selects(selection: Selection, d: DeadLetter): boolean {
 
 export interface ReplayResult {
   replayed: DeadLetter[];
-  /** Selected but not replayable (no origin queue known). */
-  skipped: DeadLetter[];
+  /** Selected but not replayed, and why (no origin queue known, or that queue is gone): they stay in the DLQ. */
+  skipped: Array<DeadLetter & { why: string }>;
 }
 
 /**
@@ -100,17 +100,29 @@ export interface ReplayResult {
 export function replayDeadLetters(url: string, selection: Selection, limit = 100_000): Promise<ReplayResult> {
   return withDeadLetters(url, limit, async (letters, ack, ch) => {
     const result: ReplayResult = { replayed: [], skipped: [] };
+    // Sent `mandatory` and one at a time: a return before the confirm means no queue took it (the queue it came from
+    // was deleted), and then it stays in the DLQ.
+    let returned: string | undefined;
+    ch.on("return", (m: GetMessage) => {
+      const fields = m.fields as unknown as { replyText?: string };
+      returned = fields.replyText ?? "NO_ROUTE";
+    });
     for (const d of letters.filter((l) => selects(selection, l))) {
       if (!d.queue) {
-        result.skipped.push(d);
+        result.skipped.push({ ...d, why: "it does not say which queue it came from" });
         continue;
       }
       const headers = Object.fromEntries(
         Object.entries(d.headers).filter(([k]) => !k.startsWith("x-orderhub-") && k !== "x-death"),
       );
       headers["x-orderhub-replays"] = Number(d.headers["x-orderhub-replays"] ?? 0) + 1;
-      ch.sendToQueue(d.queue, d.body, { persistent: true, messageId: d.messageId, contentType: d.contentType, headers });
+      returned = undefined;
+      ch.sendToQueue(d.queue, d.body, { persistent: true, mandatory: true, messageId: d.messageId, contentType: d.contentType, headers });
       await (ch as amqp.ConfirmChannel).waitForConfirms();
+      if (returned !== undefined) {
+        result.skipped.push({ ...d, why: `no queue "${d.queue}" took it (${returned}): it stays in the DLQ` });
+        continue;
+      }
       ack(d.position);
       result.replayed.push(d);
     }

@@ -2,17 +2,7 @@ import { BrokerConnection, type BrokerOptions } from "../../connectors/amqp/conn
 import type { Delivery } from "../../connectors/amqp/deliveries";
 import { rabbitmqctl } from "../support/rabbit";
 
-/** Polls `check` until it holds; fails naming `what` (and the last value seen) when it does not within `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from "../support/wait";
 
 /** A queue's messages as the broker counts them: ready, taken and not yet acknowledged, and both. */
 export interface QueueCounts {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrokerConnection } from "../../connectors/amqp/connection";
+import { replayDeadLetters } from "../../connectors/amqp/dead-letters";
 import { DEAD_LETTER_QUEUE } from "../../connectors/amqp/topology";
 import { registry } from "../../observability/metrics";
 import { healthReport } from "../../runtime/health";
@@ -98,5 +99,20 @@ describe("a dead letter no queue can take", () => {
     expect(queueCounts(vhost.name, QUEUE)).toEqual({ ready: 1, unacked: 0, total: 1 });
     expect(queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
     await client.ch.purgeQueue(QUEUE);
+  });
+});
+
+describe("replaying a dead letter to a queue that no longer exists", () => {
+  it("leaves it in orderhub.dlq and says why, instead of removing it into the void", async () => {
+    const delivery = await consumerWithOneMessage("replay-gone-1");
+    expect(await broker.deadLetter(delivery.key, { error: "unreadable: test", node: "order-normalize" })).toBe("dead-lettered");
+    await until("the dead letter in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
+    await stop();
+    rabbitmqctl("delete_queue", "-p", vhost.name, QUEUE);
+
+    const { replayed, skipped } = await replayDeadLetters(vhost.url, { ids: ["replay-gone-1"] });
+    expect(replayed).toEqual([]);
+    expect(skipped.map((d) => [d.messageId, d.why])).toEqual([["replay-gone-1", `no queue "${QUEUE}" took it (NO_ROUTE): it stays in the DLQ`]]);
+    await until("the dead letter still in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
   });
 });
