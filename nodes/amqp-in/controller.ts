@@ -73,6 +73,7 @@ export class AmqpInController {
         this.rate.hit();
       },
       onError: (text) => failing(node, text),
+      onRunning: () => node.status({ fill: "green", shape: "dot", text: "consuming" }),
     });
     connection.register(node);
     let started = false;
@@ -113,6 +114,7 @@ export class AmqpInController {
         messageId,
         correlationId: properties.correlationId,
         contentType: properties.contentType,
+        appId: properties.appId,
         headers: properties.headers ?? {},
       },
     };
