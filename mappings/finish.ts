@@ -1,16 +1,9 @@
 // After the mapping: drop empty values, apply the canonical defaults, and compute what the document left out
 // (line amounts, totals). The result still goes through the schema.
+import { minorUnits, roundTo } from "../domain/order/totals";
 import type { OrderFormat } from "./errors";
 
 type Json = Record<string, unknown>;
-
-// ISO 4217 minor units that differ from 2.
-const MINOR_UNITS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3, IQD: 3, LYD: 3 };
-
-function roundTo(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round((value + Number.EPSILON) * factor) / factor;
-}
 
 /** Removes undefined, null, empty strings, empty objects and arrays; copies JSONata sequences into plain arrays. */
 export function compact(value: unknown): unknown {
@@ -64,7 +57,7 @@ export function finishOrder(draft: unknown, opts: FinishOptions): unknown {
   const order = (compact(draft) ?? {}) as Json;
   if (typeof order !== "object" || Array.isArray(order)) return order;
   const source = (order.source ?? {}) as Json;
-  const digits = MINOR_UNITS[String(order.currency)] ?? 2;
+  const digits = minorUnits(String(order.currency));
   completeLines(order.lines, digits);
   const revision = order.revision ?? 0;
   const orderType = order.orderType ?? "standard";

@@ -7,6 +7,7 @@ import { jsonParts, parts, type UnmappedPart } from "./document-parts";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { finishOrder } from "./finish";
+import { readJsonOrder, type SourceChannel } from "./json-order";
 import { decode, DEFAULT_MAX_BYTES, refuseOversized } from "./formats/text";
 import { compileCanonicalSchema, validateCanonicalOrder as validate } from "./validate";
 
@@ -14,6 +15,7 @@ export type { CanonicalOrder } from "../domain/order/canonical-order";
 export { DocumentError, isDocumentError } from "./errors";
 export type { OrderFormat } from "./errors";
 export { detectFormat } from "./detect";
+export type { SourceChannel } from "./json-order";
 
 export interface NormalizeOptions {
   format?: OrderFormat | "auto";
@@ -22,6 +24,11 @@ export interface NormalizeOptions {
   /** Orders one document may hold (default 10,000); a larger batch is refused whole, before any order is mapped. */
   maxOrders?: number;
   sourceSystem?: string;
+  /**
+   * The channel the document came by: the sending system (an AMQP message's app-id) and the transmission's id (its
+   * message id). A JSON order that does not give its `source` gets it from here (`json-order.ts`).
+   */
+  channel?: SourceChannel;
   /**
    * Called while a document with several orders is mapped, at each turn the event loop gets (about every 10 ms) and
    * once at the end: how many of its orders are done. A document that holds one order never calls it.
@@ -100,8 +107,10 @@ export async function normalizeOrders(body: Buffer | string, opts: NormalizeOpti
   const format = !opts.format || opts.format === "auto" ? detectFormat(body, opts.contentType) : opts.format;
   if (format === "json") {
     const value = parseJson(body);
-    if (!Array.isArray(value)) return [{ part: { index: 1, count: 1 }, order: validate(value, "json") }];
-    return eachPart(refuseOverfull(jsonParts(value), format, opts), format, opts, async (one) => validate(one.parse().input, "json"));
+    const channel = opts.channel ?? {};
+    if (!Array.isArray(value)) return [{ part: { index: 1, count: 1 }, order: readJsonOrder(value, channel, opts.sourceSystem) }];
+    const orders = refuseOverfull(jsonParts(value), format, opts);
+    return eachPart(orders, format, opts, async (one, index) => readJsonOrder(one.parse().input, channel, opts.sourceSystem, { index, count: orders.length }));
   }
   return eachPart(refuseOverfull(parts(body, format), format, opts), format, opts, (one) => mapPart(one, format, opts));
 }
@@ -122,14 +131,14 @@ function refuseOverfull(unmapped: UnmappedPart[], format: OrderFormat, opts: Nor
 const TURN_EVERY_MS = 10;
 
 /** Each part normalized on its own; one part alone is the document, so its refusal is thrown as the document's. */
-async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, opts: NormalizeOptions, normalize: (one: UnmappedPart) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
-  if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await normalize(unmapped[0]) }];
+async function eachPart(unmapped: UnmappedPart[], format: OrderFormat, opts: NormalizeOptions, normalize: (one: UnmappedPart, index: number) => Promise<CanonicalOrder>): Promise<OrderOutcome[]> {
+  if (unmapped.length === 1) return [{ part: { index: 1, count: 1, ref: unmapped[0].ref }, order: await normalize(unmapped[0], 1) }];
   const outcomes: OrderOutcome[] = [];
   let since = performance.now();
   for (const [i, one] of unmapped.entries()) {
     const part = { index: i + 1, count: unmapped.length, ref: one.ref };
     try {
-      outcomes.push({ part, order: await normalize(one) });
+      outcomes.push({ part, order: await normalize(one, part.index) });
     } catch (err) {
       if (!(err instanceof DocumentError)) throw err;
       outcomes.push({ part, error: new DocumentError(err.code, `${partLabel(part, one.noun)}: ${err.message}`, { format: err.format ?? format, line: err.line }) });

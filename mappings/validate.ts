@@ -1,18 +1,29 @@
-// The canonical-order schema, compiled once, and its violations told as sentences.
+// The two order schemas, compiled once, and their violations told as sentences: canonical-order.schema.json, the
+// complete order the hub hands on, and order-input.schema.json, what a sender of JSON must give (json-order.ts
+// completes it).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import type { CanonicalOrder } from "../domain/order/canonical-order";
+import type { CanonicalOrder, OrderInput } from "../domain/order/canonical-order";
 import { DocumentError, OrderFormat } from "./errors";
 
-let validator: ValidateFunction | undefined;
+interface Validators {
+  /** The complete canonical order. */
+  output: ValidateFunction;
+  /** What a sender must give; it refers to the output schema's definitions. */
+  input: ValidateFunction;
+}
 
-function compiledSchema(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(join(__dirname, "canonical-order.schema.json"), "utf8")) as object;
-    validator = new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(schema);
+let validators: Validators | undefined;
+
+function compiledSchemas(): Validators {
+  if (!validators) {
+    const read = (file: string) => JSON.parse(readFileSync(join(__dirname, file), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+    const output = ajv.compile(read("canonical-order.schema.json"));
+    validators = { output, input: ajv.compile(read("order-input.schema.json")) };
   }
-  return validator;
+  return validators;
 }
 
 // What a value that fails a `pattern` should look like, by field name.
@@ -76,20 +87,37 @@ function sentence(error: ErrorObject, data: unknown): string {
  */
 const validated = new WeakSet<object>();
 
-/** Compiles the canonical-order schema now (at start-up) rather than on the first order. */
+/** Compiles the order schemas now (at start-up) rather than on the first order. */
 export function compileCanonicalSchema(): void {
-  compiledSchema();
+  compiledSchemas();
+}
+
+function violation(validate: ValidateFunction, value: unknown, format?: OrderFormat): DocumentError {
+  const errors = validate.errors ?? [];
+  const error = errors.find((e) => e.keyword === "anyOf") ?? errors[0];
+  return new DocumentError("schema-violation", `canonical order: ${sentence(error, value)}`, { format });
+}
+
+/** Whether the value is a complete canonical order (then it counts as validated). */
+export function isCanonicalOrder(value: unknown): value is CanonicalOrder {
+  if (typeof value === "object" && value !== null && validated.has(value)) return true;
+  if (!compiledSchemas().output(value)) return false;
+  validated.add(value as object);
+  return true;
 }
 
 /** Validates a canonical order; throws DocumentError `schema-violation` with a readable sentence. */
 export function validateCanonicalOrder(value: unknown, format?: OrderFormat): CanonicalOrder {
-  if (typeof value === "object" && value !== null && validated.has(value)) return value as CanonicalOrder;
-  const validate = compiledSchema();
-  if (validate(value)) {
-    validated.add(value as object);
-    return value as CanonicalOrder;
-  }
-  const errors = validate.errors ?? [];
-  const error = errors.find((e) => e.keyword === "anyOf") ?? errors[0];
-  throw new DocumentError("schema-violation", `canonical order: ${sentence(error, value)}`, { format });
+  if (isCanonicalOrder(value)) return value;
+  throw violation(compiledSchemas().output, value, format);
+}
+
+/**
+ * Validates what a sender of JSON gave against what it must give (order-input.schema.json); throws DocumentError
+ * `schema-violation` naming what is missing or wrong.
+ */
+export function validateOrderInput(value: unknown, format?: OrderFormat): OrderInput {
+  const validate = compiledSchemas().input;
+  if (validate(value)) return value as OrderInput;
+  throw violation(validate, value, format);
 }

@@ -49,8 +49,8 @@ const DONE = 1;
 const PURGE = 2;
 
 /**
- * A batch being gathered: the code and time of each operation, and its five strings (scope, key, message id, payload,
- * origin) one after the other. It crosses to the writer thread with the strings joined into one text and their
+ * A batch being gathered: the code and time of each operation, and its six strings (scope, key, message id, payload,
+ * origin, earlier key) one after the other. It crosses to the writer thread with the strings joined into one text and their
  * lengths beside it: one long string is copied in one go, where an array of strings is cloned string by string.
  */
 interface Batched {
@@ -126,8 +126,8 @@ export class SqliteStore implements HubStore {
     this.writer.on("exit", () => this.fail(new Error("the store is closed")));
   }
 
-  async claim(scope: string, key: string, messageId: string, payload: string, now: number, origin = ""): Promise<ClaimResult> {
-    const row = (await this.write(CLAIM, scope, key, messageId, payload, now, true, origin)) as Row | null;
+  async claim(scope: string, key: string, messageId: string, payload: string, now: number, origin = "", earlierKey = ""): Promise<ClaimResult> {
+    const row = (await this.write(CLAIM, scope, key, messageId, payload, now, true, origin, earlierKey)) as Row | null;
     if (!row) return { outcome: "new", record: { scope, key, messageId, status: "pending", payload, createdAt: now, doneAt: null, origin: origin || null } };
     const record = toRecord(row);
     return { outcome: record.status, record };
@@ -177,18 +177,18 @@ export class SqliteStore implements HubStore {
   }
 
   /** `urgent` writes leave at the end of this turn of the event loop; the others may wait a little (DONE_LINGER_MS). */
-  private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number, urgent = true, origin = ""): Promise<unknown> {
+  private write(code: number, scope: string, key: string, messageId: string, payload: string, time: number, urgent = true, origin = "", earlier = ""): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     // A value that is not text would break the whole batch it travels in: refuse it alone, here.
-    if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string" || typeof origin !== "string") {
-      const given = Object.entries({ scope, key, "message id": messageId, payload, origin }).filter(([, v]) => typeof v !== "string");
-      return Promise.reject(new Error(`store: scope, key, message id, payload and origin must be text (${given.map(([n, v]) => `${n} is ${typeof v}`).join(", ")})`));
+    if (typeof scope !== "string" || typeof key !== "string" || typeof messageId !== "string" || typeof payload !== "string" || typeof origin !== "string" || typeof earlier !== "string") {
+      const given = Object.entries({ scope, key, "message id": messageId, payload, origin, "earlier key": earlier }).filter(([, v]) => typeof v !== "string");
+      return Promise.reject(new Error(`store: scope, key, message id, payload, origin and earlier key must be text (${given.map(([n, v]) => `${n} is ${typeof v}`).join(", ")})`));
     }
     return new Promise((resolve, reject) => {
       const q = this.queued;
       q.code.push(code);
       q.time.push(time);
-      q.strings.push(scope, key, messageId, payload, origin);
+      q.strings.push(scope, key, messageId, payload, origin, earlier);
       this.callers.push({ resolve, reject });
       // A full batch leaves at once, so the writer commits it while this thread goes on with the next messages.
       if (q.code.length >= MAX_BATCH) {

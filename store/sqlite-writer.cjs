@@ -24,12 +24,16 @@ const CLAIM = 0;
 const DONE = 1;
 const PURGE = 2;
 /** Strings per operation, as the main thread packs them. */
-const STRINGS = 5;
+const STRINGS = 6;
 
 function apply(batch, i) {
   switch (batch.code[i]) {
     case CLAIM:
-      // null when inserted now, else the stored row as it is
+      // the key's row, else the earlier key's (nothing inserted then), else null once inserted now
+      if (batch.earlier[i]) {
+        const stored = select.get(batch.scope[i], batch.key[i]) ?? select.get(batch.scope[i], batch.earlier[i]);
+        if (stored) return stored;
+      }
       return insert.run(batch.scope[i], batch.key[i], batch.messageId[i], batch.payload[i], batch.time[i], batch.origin[i] || null).changes === 1
         ? null
         : select.get(batch.scope[i], batch.key[i]);
@@ -58,12 +62,13 @@ const runBatch = db.transaction((batch) => {
 });
 
 /**
- * A batch arrives packed: codes, times, and the five strings of each operation (scope, key, message id, payload, origin)
- * joined into one text with their lengths beside it, cheaper to pass between threads than arrays of strings.
+ * A batch arrives packed: codes, times, and the six strings of each operation (scope, key, message id, payload, origin,
+ * earlier key) joined into one text with their lengths beside it, cheaper to pass between threads than arrays of
+ * strings.
  */
 function unpack(message) {
   const n = message.code.length;
-  const batch = { code: message.code, time: message.time, scope: new Array(n), key: new Array(n), messageId: new Array(n), payload: new Array(n), origin: new Array(n) };
+  const batch = { code: message.code, time: message.time, scope: new Array(n), key: new Array(n), messageId: new Array(n), payload: new Array(n), origin: new Array(n), earlier: new Array(n) };
   const { text, lens } = message;
   let at = 0;
   for (let i = 0; i < n; i++) {
@@ -72,6 +77,7 @@ function unpack(message) {
     batch.messageId[i] = text.slice(at, (at += lens[STRINGS * i + 2]));
     batch.payload[i] = text.slice(at, (at += lens[STRINGS * i + 3]));
     batch.origin[i] = text.slice(at, (at += lens[STRINGS * i + 4]));
+    batch.earlier[i] = text.slice(at, (at += lens[STRINGS * i + 5]));
   }
   return batch;
 }

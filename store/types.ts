@@ -37,9 +37,11 @@ export interface HubStore {
   readonly kind: "sqlite" | "postgres";
   /**
    * Insert the key with its outgoing message (outbox) unless present; return what is stored either way. `origin` is
-   * the inbound message's id ("" when there is none).
+   * the inbound message's id ("" when there is none). With `earlierKey` (the same thing's key as an earlier release
+   * made it), a key not stored yet is first looked for under that one, and that record is returned as it is, nothing
+   * inserted; `record.key` tells which key the record is stored under.
    */
-  claim(scope: string, key: string, messageId: string, payload: string, now: number, origin?: string): Promise<ClaimResult>;
+  claim(scope: string, key: string, messageId: string, payload: string, now: number, origin?: string, earlierKey?: string): Promise<ClaimResult>;
   /** The effect of the key was handed on durably (publish confirmed). */
   markDone(scope: string, key: string, now: number): Promise<void>;
   /** Remove keys created before `olderThan` (epoch ms); returns how many. */

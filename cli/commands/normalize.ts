@@ -1,6 +1,7 @@
 // `orderhub normalize FILE`: any supported order document → the canonical order as JSON on stdout (an array of them for
 // a document with several orders).
 import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { Command, Option } from "commander";
 import { DocumentError, normalizeOrders, OrderFormat, type MappingProgress } from "../../mappings";
 
@@ -50,6 +51,8 @@ export function registerNormalize(program: Command): void {
         const outcomes = await normalizeOrders(await readInput(file), {
           format: opts.format as OrderFormat | "auto",
           sourceSystem: opts.sourceSystem,
+          // a JSON order that does not say where it came from: from this file
+          channel: { documentId: file === "-" ? undefined : basename(file) },
           maxBytes: opts.maxBytes,
           onProgress: progressOnTerminal(),
         });

@@ -1,4 +1,4 @@
-import type { CanonicalOrder, OrderLine } from "./canonical-order";
+import { buyerIdentity, type CanonicalOrder, type OrderLine } from "./canonical-order";
 
 /**
  * The order desk's first look at an order that parsed: does it make sense as a business document? Shape is the
@@ -84,7 +84,8 @@ export function checkOrder(order: CanonicalOrder): AcceptanceDecision {
   return { accepted: problems.length === 0, problems };
 }
 
-/** One sentence for logs, dead-letter headers and order.rejected events. */
-export function describeProblems(order: Pick<CanonicalOrder, "orderNumber" | "revision">, problems: Problem[]): string {
-  return `order ${order.orderNumber} rev ${order.revision}: ${problems.map((p) => p.message).join("; ")}`;
+/** One sentence for logs, dead-letter headers and order.rejected events; it names the order by buyer, number and revision. */
+export function describeProblems(order: Pick<CanonicalOrder, "orderNumber" | "revision"> & Partial<Pick<CanonicalOrder, "buyer">>, problems: Problem[]): string {
+  const buyer = order.buyer ? buyerIdentity(order.buyer) : "";
+  return `order ${order.orderNumber} rev ${order.revision}${buyer ? ` from buyer ${buyer}` : ""}: ${problems.map((p) => p.message).join("; ")}`;
 }

@@ -124,7 +124,29 @@ export interface CanonicalOrder {
   totals: OrderTotals;
 }
 
-/** The business key for idempotency: the same order number and revision is the same order. */
-export function orderKey(order: Pick<CanonicalOrder, "orderNumber" | "revision">): string {
-  return `${order.orderNumber}/${order.revision}`;
+/**
+ * An order as a sender gives it in JSON (mappings/order-input.schema.json): what the hub can fill in itself may be left
+ * out; the hub completes it into a CanonicalOrder.
+ */
+export type OrderInput = Omit<CanonicalOrder, "revision" | "orderType" | "source" | "allowances" | "charges" | "totals"> &
+  Partial<Pick<CanonicalOrder, "revision" | "orderType" | "allowances" | "charges">> & {
+    source?: Partial<OrderSource>;
+    totals?: Partial<OrderTotals>;
+  };
+
+/**
+ * Who the buyer is to the hub: its id (our customer number), else its GLN, else its name; the schema requires one of
+ * them. A buyer must be named alike on every channel: the same buyer once by id and once by GLN alone is two buyers.
+ */
+export function buyerIdentity(buyer: Pick<Party, "id" | "gln" | "name">): string {
+  return buyer.id || buyer.gln || buyer.name || "";
+}
+
+/**
+ * An order's identity in the hub: its buyer, the buyer's order number and the revision. Buyers number their purchase
+ * orders independently, so the number alone names no order: C-NORTH's PO-1001 and C-SOUTH's PO-1001 are two. As one
+ * string, `<buyer>/<order number>/<revision>` ("C-NORTH/PO-1001/0"): the idempotent step's key in the intake flow.
+ */
+export function orderKey(order: Pick<CanonicalOrder, "buyer" | "orderNumber" | "revision">): string {
+  return `${buyerIdentity(order.buyer)}/${order.orderNumber}/${order.revision}`;
 }

@@ -1,5 +1,5 @@
 import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, prepareMappings, type MappingProgress, type OrderFormat, type OrderOutcome } from "../../mappings";
+import { DocumentError, prepareMappings, type MappingProgress, type OrderFormat, type OrderOutcome, type SourceChannel } from "../../mappings";
 import { mappedDocuments } from "../../mappings/mapped-documents";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 import { childOf, mappingsReusedTotal, ordersReadTotal } from "../../observability/metrics";
@@ -18,6 +18,17 @@ const ordersRead = childOf(ordersReadTotal, ["format", "outcome"]);
 
 /** Copies a message for one order of a document that holds several (Node-RED's RED.util.cloneMessage). */
 export type CloneMessage = (msg: HubMessage) => HubMessage;
+
+/**
+ * The channel the document came by, for an order that does not say where it came from (JSON): the sending system (the
+ * AMQP message's app-id, or an HTTP request's X-Source-System header) and the transmission's id (the message id).
+ */
+export function channelOf(msg: HubMessage): SourceChannel {
+  const amqp = msg.amqp as { appId?: string } | undefined;
+  const req = msg.req as { headers?: Record<string, string> } | undefined;
+  const system = amqp?.appId || req?.headers?.["x-source-system"] || undefined;
+  return { system, documentId: typeof msg.messageId === "string" ? msg.messageId : undefined };
+}
 
 /** The content type the document arrived with: from AMQP properties, an HTTP request, or msg.contentType. */
 export function contentTypeOf(msg: HubMessage): string | undefined {
@@ -81,7 +92,7 @@ export class OrderNormalizeController {
       // A large document the REST API of this hub has just mapped is not mapped a second time.
       const mappedByApi = Buffer.isBuffer(input) ? mappedDocuments.take(msg.messageId, input, contentType, options) : undefined;
       if (mappedByApi) mappingsReusedTotal.inc();
-      (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, onProgress, onTurn })).then(
+      (mappedByApi ? Promise.resolve(mappedByApi) : normalizeDocument(input, { ...options, contentType, channel: channelOf(msg), onProgress, onTurn })).then(
         (outcomes) => {
           batch.end();
           if (outcomes.length === 1) {

@@ -1,3 +1,5 @@
+import { IDEMPOTENT_MIGRATIONS } from "../idempotent/migrations";
+
 /**
  * Users' flows are data that outlive a release. Every OrderHub node saves `configVersion` with its config; when a
  * node's config changes shape, its version goes up here and a migration brings configs saved by older releases up to
@@ -23,7 +25,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "amqp-out": { version: 1, migrations: [] },
   "order-normalize": { version: 1, migrations: [] },
   "order-validate": { version: 1, migrations: [] },
-  idempotent: { version: 1, migrations: [] },
+  idempotent: { version: 2, migrations: IDEMPOTENT_MIGRATIONS },
   settle: { version: 1, migrations: [] },
   "dead-letter": { version: 1, migrations: [] },
 };

@@ -1,60 +1,111 @@
 import { hash } from "node:crypto";
 import { getHubStore } from "../../store";
 
+/** The idempotency record a message carries to its effect: the store key to mark done, and its claim on the key. */
+export interface Outbox {
+  scope: string;
+  /** The key as stored (for an order recorded by an earlier release, its key of then). */
+  key: string;
+  /** The message's claim on the key in flight here; absent when another message holds it (a redelivery beside it). */
+  claim?: number;
+}
+
 /**
- * The idempotency record travels on msg._outbox; whoever hands the effect on durably (amqp-out after the publish
- * confirm) completes it. A second message with the same key that arrives while the first is still in flight in this
- * process waits for the first to finish, so a quick duplicate is recognised rather than re-sent.
+ * A key in flight here: claimed by one message (`claim`), whose event is on its way. Whoever hands the effect on durably
+ * (amqp-out after the publish confirm) completes it; a message that fails on the way releases it. Only the message that
+ * made the claim can end it: a repeat that ends otherwise (a conflict, a duplicate, a failed store) or gives up waiting
+ * leaves it alone, so a repeat arriving later still waits for the original instead of sending its event again.
  */
-const inFlight = new Map<string, Array<() => void>>();
+interface InFlight {
+  claim: number;
+  /** Who made the claim (the node): a node that closes takes its claims with it (its flow dropped their messages). */
+  holder: object;
+  since: number;
+  waiters: Array<() => void>;
+}
+
+/**
+ * A claim older than this is taken for abandoned and may be taken over: past the broker node's settle deadline (60 s
+ * unless set otherwise) nobody settled the original, its delivery was dead-lettered, and only a user's node that dropped
+ * the message between this node and its publish keeps a claim so long.
+ */
+export const IN_FLIGHT_ABANDONED_MS = 60_000;
+
+const inFlight = new Map<string, InFlight>();
+/** The key in flight of each claim. */
+const claimed = new Map<number, string>();
+let lastClaim = 0;
 
 const token = (scope: string, key: string) => `${scope}\u0000${key}`;
 
-export function beginOutbox(scope: string, key: string): void {
+/**
+ * Claims the key in flight for one message: its claim number, or undefined when another message holds it (only a
+ * redelivery, which does not wait, comes here while the original is in flight).
+ */
+export function beginOutbox(scope: string, key: string, holder: object): number | undefined {
   const t = token(scope, key);
-  if (!inFlight.has(t)) inFlight.set(t, []);
+  if (inFlight.has(t)) return undefined;
+  const claim = ++lastClaim;
+  inFlight.set(t, { claim, holder, since: Date.now(), waiters: [] });
+  claimed.set(claim, t);
+  return claim;
 }
 
-/** Wake whoever waits for this key and forget it. */
-function finish(t: string): void {
-  const waiters = inFlight.get(t);
-  inFlight.delete(t);
-  if (waiters) for (const wake of waiters) wake();
+/** Ends a claim: wake whoever waits for its key and forget it. Nothing when the claim is not the key's any more. */
+function finish(claim: number | undefined): void {
+  if (claim === undefined) return;
+  const t = claimed.get(claim);
+  claimed.delete(claim);
+  const entry = t === undefined ? undefined : inFlight.get(t);
+  if (!entry || entry.claim !== claim) return;
+  inFlight.delete(t!);
+  for (const wake of entry.waiters) wake();
 }
 
 /**
- * When a message with this key is in flight here: a promise that settles once it is confirmed, or after `timeoutMs`
- * (it may have failed). Undefined when there is nothing to wait for, so the common case costs no promise.
+ * When another message holds this key in flight here: a promise that resolves with true once its claim ended (its
+ * event confirmed, or it failed), or with false after `timeoutMs` while it still holds it. Undefined when there is
+ * nothing to wait for, so the common case costs no promise; also when the claim is abandoned (it is ended here).
  */
-export function inFlightOriginal(scope: string, key: string, timeoutMs: number): Promise<void> | undefined {
-  const t = token(scope, key);
-  const waiters = inFlight.get(t);
-  if (!waiters) return undefined;
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      if (inFlight.get(t) === waiters) inFlight.delete(t);
-      resolve();
-    }, timeoutMs);
-    waiters.push(() => {
+export function inFlightOriginal(scope: string, key: string, timeoutMs: number, now = Date.now()): Promise<boolean> | undefined {
+  const entry = inFlight.get(token(scope, key));
+  if (!entry) return undefined;
+  if (now - entry.since >= IN_FLIGHT_ABANDONED_MS) {
+    finish(entry.claim);
+    return undefined;
+  }
+  return new Promise<boolean>((resolve) => {
+    const wake = () => {
       clearTimeout(timer);
-      resolve();
-    });
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      const i = entry.waiters.indexOf(wake);
+      if (i >= 0) entry.waiters.splice(i, 1);
+      resolve(false);
+    }, Math.min(timeoutMs, entry.since + IN_FLIGHT_ABANDONED_MS - now));
+    entry.waiters.push(wake);
   });
 }
 
+/** The node closed: its flow stopped and dropped the messages in it, so their claims end with it. */
+export function releaseClaimsOf(holder: object): void {
+  for (const entry of [...inFlight.values()]) if (entry.holder === holder) finish(entry.claim);
+}
+
 /**
- * The effect of the key is confirmed: mark it done in the store and, once that is committed, wake the duplicates
- * waiting for it. The caller need not wait: the message was handed on already, and only a duplicate depends on the
- * mark. The promise settles when the mark is committed; `onError` hears of a mark that failed (the key stays pending).
+ * The effect of the key is confirmed: mark it done in the store and, once that is committed, end the message's claim,
+ * waking the duplicates waiting for it. The caller need not wait: the message was handed on already, and only a
+ * duplicate depends on the mark. The promise settles when the mark is committed; `onError` hears of a mark that failed
+ * (the key stays pending).
  */
-export function completeOutbox(outbox: { scope: string; key: string }, onError?: (err: Error) => void): Promise<void> {
-  const t = token(outbox.scope, outbox.key);
+export function completeOutbox(outbox: Outbox, onError?: (err: Error) => void): Promise<void> {
   return getHubStore()
     .markDone(outbox.scope, outbox.key, Date.now())
     .then(
-      () => finish(t),
+      () => finish(outbox.claim),
       (err: Error) => {
-        finish(t);
+        finish(outbox.claim);
         if (!onError) throw err;
         onError(err);
       },
@@ -75,9 +126,9 @@ export function storedJsonOf(payload: unknown): string | undefined {
   return typeof payload === "object" && payload !== null ? storedJson.get(payload) : undefined;
 }
 
-/** The message carrying this key failed before its effect was confirmed: let waiting duplicates go ahead. */
-export function releaseOutbox(outbox: { scope: string; key: string }): void {
-  finish(token(outbox.scope, outbox.key));
+/** The message carrying this record failed before its effect was confirmed: end its claim, let waiting duplicates go ahead. */
+export function releaseOutbox(outbox: Outbox): void {
+  finish(outbox.claim);
 }
 
 /** A stable message id for an outgoing message: the same scope and key always give the same UUID-shaped id. */

@@ -7,8 +7,11 @@ export interface HubMessage extends NodeMessageInFlow {
   payload: unknown;
   /** Settlement key of the AMQP delivery this message came from (`<broker>:<channel>:<tag>`). */
   _delivery?: string;
-  /** Idempotency record whose effect is confirmed when this message is published. */
-  _outbox?: { scope: string; key: string };
+  /**
+   * Idempotency record whose effect is confirmed when this message is published, with the message's claim on the key
+   * in flight (nodes/shared/outbox.ts): only the message that made the claim ends it.
+   */
+  _outbox?: { scope: string; key: string; claim?: number };
   messageId?: string;
   correlationId?: string;
   error?: { message: string; source?: { id?: string; type?: string; name?: string } };

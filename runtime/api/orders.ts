@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import { INBOUND_ORDERS_QUEUE, bodyMessageId, type BrokerConnection } from "../../connectors/amqp";
-import { orderKey } from "../../domain/order/canonical-order";
-import { DocumentError, type CanonicalOrder, type OrderOutcome } from "../../mappings";
+import { buyerIdentity, orderKey } from "../../domain/order/canonical-order";
+import { DocumentError, type CanonicalOrder, type OrderOutcome, type SourceChannel } from "../../mappings";
 import { mappedDocuments } from "../../mappings/mapped-documents";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 
@@ -21,6 +21,24 @@ function readDocument(req: Request, res: Response): Buffer | undefined {
   return body;
 }
 
+/**
+ * How an answer names an order: its number and revision, its buyer (buyers number their orders each on their own, so
+ * the number alone is ambiguous) and the key the hub knows it by, `<buyer>/<order number>/<revision>`.
+ */
+const summary = (order: CanonicalOrder) => ({ orderNumber: order.orderNumber, revision: order.revision, buyer: buyerIdentity(order.buyer), orderKey: orderKey(order) });
+
+/** The app-id of a document the API queues for a sender that does not name its system. */
+const API_APP_ID = "orderhub-api";
+
+/**
+ * The channel a posted document came by, as the intake flow sees it on the queue: the sending system (the
+ * X-Source-System header, else orderhub-api), which it is queued with as app-id, and its message id (the
+ * Idempotency-Key header, else one derived from the body). A JSON order that does not give its source gets it from here.
+ */
+function channelOf(req: Request, body: Buffer): Required<SourceChannel> {
+  return { system: req.get("x-source-system") || API_APP_ID, documentId: req.get("idempotency-key") ?? bodyMessageId(body) };
+}
+
 /** Refused orders the 400's sentence names one by one; `refused` lists them all. */
 const NAMED_REFUSALS = 3;
 
@@ -29,10 +47,10 @@ const NAMED_REFUSALS = 3;
  * and for one with several orders of which any is refused (each refusal listed, the orders that could be read beside
  * them).
  */
-async function normalizeOr400(body: Buffer, contentType: string | undefined, res: Response): Promise<OrderOutcome[] | undefined> {
+async function normalizeOr400(body: Buffer, contentType: string | undefined, channel: SourceChannel, res: Response): Promise<OrderOutcome[] | undefined> {
   let outcomes: OrderOutcome[];
   try {
-    outcomes = await normalizeDocument(body, { contentType, maxBytes: MAX_ORDER_BYTES });
+    outcomes = await normalizeDocument(body, { contentType, channel, maxBytes: MAX_ORDER_BYTES });
   } catch (err) {
     if (!(err instanceof DocumentError)) throw err;
     problem(res, 400, err.message, { code: err.code, format: err.format, line: err.line });
@@ -45,12 +63,11 @@ async function normalizeOr400(body: Buffer, contentType: string | undefined, res
   problem(res, 400, `${refused.length} of ${outcomes.length} orders in the document refused: ${named.join("; ")}`, {
     code: "orders-refused",
     refused: refused.map(({ part, error }) => ({ ...part, code: error!.code, error: error!.message, line: error!.line })),
-    orders: outcomes.filter((o) => o.order).map(({ part, order }) => ({ ...part, orderNumber: order!.orderNumber, revision: order!.revision })),
+    orders: outcomes.filter((o) => o.order).map(({ part, order }) => ({ ...part, ...summary(order!) })),
   });
   return undefined;
 }
 
-const summary = (order: CanonicalOrder) => ({ orderNumber: order.orderNumber, revision: order.revision, orderKey: orderKey(order) });
 
 /**
  * REST front doors onto the order intake:
@@ -68,7 +85,7 @@ export function ordersRouter(broker: BrokerConnection): Router {
 
   router.post("/orders/normalize", async (req, res, next) => {
     const body = readDocument(req, res);
-    const outcomes = body && (await normalizeOr400(body, req.get("content-type"), res).catch(next));
+    const outcomes = body && (await normalizeOr400(body, req.get("content-type"), channelOf(req, body), res).catch(next));
     const orders = outcomes?.map((o) => o.order!);
     if (orders) res.json(orders.length === 1 ? orders[0] : { orders });
   });
@@ -79,9 +96,11 @@ export function ordersRouter(broker: BrokerConnection): Router {
       const body = readDocument(req, res);
       // mapped with the content type it is queued with, so that the flow would map it alike
       const contentType = req.get("content-type") ?? "application/octet-stream";
-      const outcomes = body && (await normalizeOr400(body, contentType, res));
-      if (!body || !outcomes) return;
-      messageId = req.get("idempotency-key") ?? bodyMessageId(body);
+      if (!body) return;
+      const channel = channelOf(req, body);
+      const outcomes = await normalizeOr400(body, contentType, channel, res);
+      if (!outcomes) return;
+      messageId = channel.documentId;
       const orders = outcomes.map((o) => o.order!);
       const queued = { messageId, queue: INBOUND_ORDERS_QUEUE };
       const answer = orders.length === 1 ? { ...summary(orders[0]), ...queued } : { orders: orders.map(summary), ...queued };
@@ -92,7 +111,7 @@ export function ordersRouter(broker: BrokerConnection): Router {
         contentType,
         messageId,
         correlationId: req.get("x-correlation-id") ?? messageId,
-        appId: "orderhub-api",
+        appId: channel.system,
       });
       res.status(202).json(answer);
     } catch (err) {

@@ -40,6 +40,21 @@ describe("orderhub normalize", () => {
     expect(JSON.parse(stdout)).toMatchObject({ orderNumber: "S-1", source: { system: "shop", format: "csv" }, totals: { payable: 7.5 } });
   });
 
+  it("completes a JSON order that gives only what a sender must: its source is the file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "orderhub-cli-json-"));
+    try {
+      const file = path.join(dir, "crm-5001.json");
+      const order = { orderNumber: "CRM-5001", issueDate: "2026-11-20", currency: "EUR", buyer: { id: "C-1001" }, lines: [{ lineNumber: "1", sku: "FG-1000", quantity: 4, unitPrice: 2.5 }] };
+      writeFileSync(file, JSON.stringify(order));
+      const { status, stdout, stderr } = orderhub(["normalize", file, "--source-system", "crm"]);
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ revision: 0, orderType: "standard", source: { system: "crm", format: "json", documentId: "crm-5001.json" }, allowances: [], charges: [], totals: { lineTotal: 10, payable: 10 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 with one clear line on stderr for bad input", () => {
     const file = path.join(OWN, "bad/csv-quantity-fifteen.csv");
     const { status, stdout, stderr } = orderhub(["normalize", file]);

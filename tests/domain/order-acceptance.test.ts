@@ -60,6 +60,6 @@ describe("the order desk rejects an order it would question, saying why", () => 
   it("names every problem in one sentence for the rejection event", () => {
     const o = order((x) => { x.lines[0].quantity = 0; x.lines[1].unitPrice = -1; x.lines[1].lineAmount = -2; });
     const { problems } = checkOrder(o);
-    expect(describeProblems(o, problems)).toMatch(/^order 4711 rev 0: line 10 \(GH-100\): quantity 0 .*; line 20 \(GH-200\): unit price -1.00 EUR is negative/);
+    expect(describeProblems(o, problems)).toMatch(/^order 4711 rev 0 from buyer C-1001: line 10 \(GH-100\): quantity 0 .*; line 20 \(GH-200\): unit price -1.00 EUR is negative/);
   });
 });

@@ -62,7 +62,7 @@ describe("normalizes every supported order format into the canonical order", () 
     });
     expect(order.lines).toHaveLength(expected.lines);
     expect(order.lines[0]).toMatchObject(expected.firstLine);
-    expect(orderKey(order)).toBe(`${expected.orderNumber}/${expected.revision}`);
+    expect(orderKey(order)).toBe(`${expected.buyerId}/${expected.orderNumber}/${expected.revision}`);
   });
 
   it("reads the canonical JSON it produces back unchanged (json format only validates)", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { upgradeConfig, type ConfigMigration } from "../../nodes/shared/config-version";
+import { NUMBER_KEY_PROPERTIES, ORDER_KEY_PROPERTIES } from "../../nodes/idempotent/keys";
+import { CONFIG_VERSIONS, upgradeConfig, type ConfigMigration } from "../../nodes/shared/config-version";
 import { helper, loadFlow } from "../support/node-red";
 
 /** A node type that went through two releases: v1 had `queueName`, v2 renamed it `queue`, v3 added `prefetch`. */
@@ -33,6 +34,23 @@ describe("saved node configs from older releases", () => {
 
   it("says so when a step is missing", () => {
     expect(() => upgradeConfig("x", { configVersion: 1 }, { version: 2, migrations: [] })).toThrow("x: no migration from config version 1");
+  });
+});
+
+describe("an idempotent node saved by a release that keyed orders on their number and revision (version 1)", () => {
+  const upgraded = (saved: object) => upgradeConfig<Record<string, unknown>>("idempotent", saved, CONFIG_VERSIONS.idempotent).config;
+
+  it.each([
+    ["with the default key", { configVersion: 1, scope: "order.accepted", keyProperties: NUMBER_KEY_PROPERTIES }],
+    ["with the default key written otherwise", { configVersion: 1, scope: "order.accepted", keyProperties: "msg.payload.orderNumber, payload.revision" }],
+    ["with no key (the default then)", { scope: "order.accepted", keyProperties: "" }],
+  ])("%s: keys on the buyer's order now, and still finds what it stored under the number", (_case, saved) => {
+    expect(upgraded(saved)).toEqual({ scope: "order.accepted", keyProperties: ORDER_KEY_PROPERTIES, earlierKeyProperties: NUMBER_KEY_PROPERTIES, configVersion: 2 });
+  });
+
+  it("with a key of its own: keeps it, with no earlier key", () => {
+    const saved = { configVersion: 1, scope: "invoice.issued", keyProperties: "payload.invoiceNumber" };
+    expect(upgraded(saved)).toEqual({ ...saved, earlierKeyProperties: "", configVersion: 2 });
   });
 });
 

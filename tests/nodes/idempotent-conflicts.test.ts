@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { completeOutbox, deriveMessageId, releaseOutbox } from "../../nodes/shared/outbox";
+import { completeOutbox, deriveMessageId } from "../../nodes/shared/outbox";
 import { SqliteStore, setHubStore } from "../../store";
 import { helper, loadFlow, whereItGoes } from "../support/node-red";
 
@@ -16,7 +16,7 @@ let store: SqliteStore;
 const SCOPE = "order.accepted";
 const flow = (conflictOutput = true) => [
   { id: "t", type: "tab", label: "conflicts" },
-  { id: "idem", type: "idempotent", z: "t", name: "once per order", scope: SCOPE, keyProperties: "payload.orderNumber,payload.revision", ignoreProperties: "source", wires: [["first"], ["dup"], conflictOutput ? ["conflict"] : []] },
+  { id: "idem", type: "idempotent", configVersion: 2, z: "t", name: "once per order", scope: SCOPE, keyProperties: "payload.orderNumber,payload.revision", ignoreProperties: "source", wires: [["first"], ["dup"], conflictOutput ? ["conflict"] : []] },
   { id: "first", type: "helper", z: "t" },
   { id: "dup", type: "helper", z: "t" },
   { id: "conflict", type: "helper", z: "t" },
@@ -33,6 +33,7 @@ interface Order {
 interface Out {
   payload: Order;
   messageId: string;
+  _outbox?: { scope: string; key: string; claim?: number };
   rejection?: { code: string; message: string };
   error?: { message: string; source?: { name?: string } };
 }
@@ -58,7 +59,7 @@ async function arrive(inboundId: string, payload: Order): Promise<{ port: string
 async function accepted(inboundId: string, payload: Order): Promise<Out> {
   const { port, msg } = await arrive(inboundId, payload);
   expect(port).toBe("first");
-  await completeOutbox({ scope: SCOPE, key: `${payload.orderNumber}/${payload.revision}` });
+  await completeOutbox(msg._outbox!);
   return msg;
 }
 
@@ -70,8 +71,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  // a re-send left in flight here would hold the next test's message with the same key
-  releaseOutbox({ scope: SCOPE, key: "4500001234/0" });
+  // a re-send left in flight here ends with the node that claimed it
   await helper.unload();
   setHubStore(undefined);
   await store.close();

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { orderKey } from "../../domain/order/canonical-order";
+import { ORDER_KEY_PROPERTIES } from "../../nodes/idempotent/keys";
 import { completeOutbox, deriveMessageId } from "../../nodes/shared/outbox";
 import { SqliteStore, setHubStore } from "../../store";
 import nodeRedUtil from "@node-red/util";
@@ -12,7 +14,7 @@ let store: SqliteStore;
 
 const flow = [
   { id: "t", type: "tab", label: "idempotency" },
-  { id: "idem", type: "idempotent", z: "t", scope: "order.accepted", keyProperties: "payload.orderNumber,payload.revision", retentionDays: 30, wires: [["first"], ["dup"]] },
+  { id: "idem", type: "idempotent", configVersion: 2, z: "t", scope: "order.accepted", keyProperties: "payload.orderNumber,payload.revision", retentionDays: 30, wires: [["first"], ["dup"]] },
   { id: "first", type: "helper", z: "t" },
   { id: "dup", type: "helper", z: "t" },
 ];
@@ -22,7 +24,7 @@ interface Out {
   messageId: string;
   businessKey: string;
   duplicateOf?: string;
-  _outbox?: { scope: string; key: string };
+  _outbox?: { scope: string; key: string; claim?: number };
 }
 
 /** Send one message and say which output it left on. */
@@ -52,7 +54,7 @@ describe("idempotent node", () => {
     expect(port).toBe("first");
     expect(msg.messageId).toBe(deriveMessageId("order.accepted", "4711/0"));
     expect(msg.businessKey).toBe("4711/0");
-    expect(msg._outbox).toEqual({ scope: "order.accepted", key: "4711/0" });
+    expect(msg._outbox).toEqual({ scope: "order.accepted", key: "4711/0", claim: expect.any(Number) });
   });
 
   it("re-sends the stored payload under the same id when the first send was never confirmed (crash in between)", async () => {
@@ -67,15 +69,15 @@ describe("idempotent node", () => {
 
   it("sends a confirmed order's repeat to the duplicate output", async () => {
     const first = await send({ orderNumber: "4713", revision: 0 });
-    await completeOutbox({ scope: "order.accepted", key: "4713/0" });
+    await completeOutbox(first.msg._outbox!);
     const { port, msg } = await send({ orderNumber: "4713", revision: 0 });
     expect(port).toBe("dup");
     expect(msg.duplicateOf).toBe(first.msg.messageId);
   });
 
   it("treats a new revision of the same order as a new order", async () => {
-    await send({ orderNumber: "4714", revision: 0 });
-    await completeOutbox({ scope: "order.accepted", key: "4714/0" });
+    const first = await send({ orderNumber: "4714", revision: 0 });
+    await completeOutbox(first.msg._outbox!);
     const { port, msg } = await send({ orderNumber: "4714", revision: 1 });
     expect(port).toBe("first");
     expect(msg.messageId).not.toBe(deriveMessageId("order.accepted", "4714/0"));
@@ -99,7 +101,7 @@ describe("idempotent node", () => {
     const first = await send({ orderNumber: "4715", revision: 0 });
     const second = send({ orderNumber: "4715", revision: 0 });
     await new Promise((r) => setTimeout(r, 100));
-    await completeOutbox({ scope: "order.accepted", key: "4715/0" });
+    await completeOutbox(first.msg._outbox!);
     const { port, msg } = await second;
     expect(port).toBe("dup");
     expect(msg.duplicateOf).toBe(first.msg.messageId);
@@ -119,6 +121,9 @@ describe("business keys from message properties", () => {
     ["msg.payload.invoiceNumber", { payload: { invoiceNumber: "RE-1" } }, "RE-1"],
     ["payload.lines[0].sku, payload.orderNumber", { payload: { orderNumber: "9", lines: [{ sku: "GH-1" }] } }, "GH-1/9"],
     ["payload.revision", { payload: { revision: 0 } }, "0"],
+    [ORDER_KEY_PROPERTIES, { payload: { orderNumber: "PO-1001", revision: 0, buyer: { id: "C-NORTH", gln: "4012345000009", name: "Nordwerk" } } }, "C-NORTH/PO-1001/0"],
+    [ORDER_KEY_PROPERTIES, { payload: { orderNumber: "PO-1001", revision: 0, buyer: { gln: "4012345000009", name: "Nordwerk" } } }, "4012345000009/PO-1001/0"],
+    [ORDER_KEY_PROPERTIES, { payload: { orderNumber: "PO-1001", revision: 2, buyer: { id: "", name: "Nordwerk" } } }, "Nordwerk/PO-1001/2"],
   ])("%s of %j is %s", async (list, msg, key) => {
     const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
     expect(businessKey(msg as never, keyProperties(RED as never, list))).toBe(key);
@@ -126,5 +131,18 @@ describe("business keys from message properties", () => {
   it("names the missing property", async () => {
     const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
     expect(() => businessKey({ payload: {} } as never, keyProperties(RED as never, "payload.lines[0].sku"))).toThrow("idempotent: the business key needs msg.payload.lines[0].sku, which is missing");
+  });
+  it("names every alternative of a part when none is present", async () => {
+    const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
+    expect(() => businessKey({ payload: { orderNumber: "PO-1", revision: 0, buyer: {} } } as never, keyProperties(RED as never, ORDER_KEY_PROPERTIES))).toThrow(
+      "idempotent: the business key needs msg.payload.buyer.id, msg.payload.buyer.gln or msg.payload.buyer.name, which are all missing",
+    );
+  });
+  it("is the order's identity as the domain names it", async () => {
+    const { businessKey, keyProperties } = await import("../../nodes/idempotent/controller");
+    for (const buyer of [{ id: "C-1" }, { gln: "4012345000009" }, { name: "Nordwerk" }, { id: "C-1", name: "Nordwerk" }]) {
+      const order = { orderNumber: "PO-1001", revision: 1, buyer };
+      expect(businessKey({ payload: order } as never, keyProperties(RED as never, ORDER_KEY_PROPERTIES))).toBe(orderKey(order));
+    }
   });
 });

@@ -27,7 +27,7 @@ async function normalize(msg: Record<string, unknown>): Promise<{ out?: Record<s
 describe("order-normalize node", () => {
   it("takes a parsed object as well as bytes, and sets the order key", async () => {
     const { out } = await normalize({ payload: canonicalOrder("N-1", 3) });
-    expect(out).toMatchObject({ orderKey: "N-1/3", payload: { orderNumber: "N-1", revision: 3 } });
+    expect(out).toMatchObject({ orderKey: "C-1001/N-1/3", payload: { orderNumber: "N-1", revision: 3 } });
   });
 
   it.each([
@@ -68,8 +68,8 @@ describe("order-normalize node, a document with several orders", () => {
   it("sends one message per order, as Node-RED's split node numbers a sequence, each with a message id of its own", async () => {
     const { sent } = await normalizeAll({ _msgid: "doc", messageId: "in-7", payload: edifactInterchange([edifactMessage("00620", "10040"), edifactMessage("00621", "10041")]) }, 2);
     expect(sent.map((m) => [m.orderKey, m.messageId, m.parts])).toEqual([
-      ["10040/0", "in-7/1", { id: "doc", index: 0, count: 2, type: "array", len: 1, ref: "00620" }],
-      ["10041/0", "in-7/2", { id: "doc", index: 1, count: 2, type: "array", len: 1, ref: "00621" }],
+      ["IN260-UserXX/10040/0", "in-7/1", { id: "doc", index: 0, count: 2, type: "array", len: 1, ref: "00620" }],
+      ["IN260-UserXX/10041/0", "in-7/2", { id: "doc", index: 1, count: 2, type: "array", len: 1, ref: "00621" }],
     ]);
   });
 
@@ -86,7 +86,7 @@ describe("order-normalize node, a document with several orders", () => {
     const { sent, failed } = await normalizeAll(input, 2);
     const after = await countsOfOrdersRead();
     expect([after.read - before.read, after.refused - before.refused]).toEqual([1, 1]);
-    expect(sent.map((m) => m.orderKey)).toEqual(["10041/0"]);
+    expect(sent.map((m) => m.orderKey)).toEqual(["IN260-UserXX/10041/0"]);
     expect(failed).toHaveLength(1);
     expect(failed[0].error).toMatch(/message 1 of 2 \(00620\): line 4 \(BGM\): message function 1 \(cancellation\)/);
     expect(failed[0].msg).toMatchObject({ messageId: "in-8/1", rejection: { code: "cancellation", part: { index: 1, count: 2, ref: "00620" } } });

@@ -48,7 +48,12 @@ describe("the hub without an admin password", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: "ok",
-      broker: { connected: true, brokers: [{ id: "orderhub-api", name: "api", state: "connected", inFlight: 0 }] },
+      problems: [],
+      warnings: [],
+      broker: {
+        connected: true,
+        brokers: [{ id: "orderhub-api", name: "api", state: "connected", inFlight: 0, consumers: [], deadLettersWaiting: 0, topologyDrift: [] }],
+      },
       store: { ok: true },
       flows: { running: true },
     });

@@ -39,11 +39,32 @@ describe("POST /api/orders", () => {
   it("queues the SAP IDoc order and answers 202 with its number; the flow accepts it", async () => {
     const res = await post(publicFixture("sap-in260/orders-inbound.idoc-orders05.xml"), "application/xml", { "idempotency-key": "idoc-10040" });
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ orderNumber: "10040", revision: 0, messageId: "idoc-10040", queue: "orderhub.orders.inbound" });
+    expect(await res.json()).toMatchObject({ orderNumber: "10040", revision: 0, buyer: "IN260-UserXX", orderKey: "IN260-UserXX/10040/0", messageId: "idoc-10040", queue: "orderhub.orders.inbound" });
     const [event] = await client.collect(events, 1);
     expect(event.fields.routingKey).toBe("order.accepted");
     expect(json(event)).toMatchObject({ orderNumber: "10040", currency: "EUR", source: { format: "idoc" } });
     expect(event.properties.correlationId).toBe("idoc-10040");
+  });
+
+  it("takes two buyers' purchase orders under the same number as two orders: 202 naming each by its buyer, and both accepted", async () => {
+    const north = { ...canonicalOrder("PO-1001"), buyer: { id: "C-NORTH", name: "Nordwerk GmbH" } };
+    const south = { ...canonicalOrder("PO-1001"), buyer: { id: "C-SOUTH", name: "Südmetall AG" } };
+    const answers = [];
+    for (const [order, key] of [[north, "po-north"], [south, "po-south"]] as const) {
+      const res = await post(JSON.stringify(order), "application/json", { "idempotency-key": key });
+      expect(res.status).toBe(202);
+      answers.push(await res.json());
+    }
+    expect(answers).toEqual([
+      { orderNumber: "PO-1001", revision: 0, buyer: "C-NORTH", orderKey: "C-NORTH/PO-1001/0", messageId: "po-north", queue: "orderhub.orders.inbound" },
+      { orderNumber: "PO-1001", revision: 0, buyer: "C-SOUTH", orderKey: "C-SOUTH/PO-1001/0", messageId: "po-south", queue: "orderhub.orders.inbound" },
+    ]);
+    const got = await client.collect(events, 3, 1500);
+    expect(got.map((m) => [m.fields.routingKey, m.properties.correlationId, json(m).buyer.id]).sort()).toEqual([
+      ["order.accepted", "po-north", "C-NORTH"],
+      ["order.accepted", "po-south", "C-SOUTH"],
+    ]);
+    expect(await client.depth("orderhub.dlq")).toBe(0);
   });
 
   it("answers 400 with what is wrong and where; nothing is queued", async () => {
@@ -78,8 +99,8 @@ describe("POST /api/orders", () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({
       orders: [
-        { orderNumber: "20040", revision: 0, orderKey: "20040/0" },
-        { orderNumber: "20041", revision: 0, orderKey: "20041/0" },
+        { orderNumber: "20040", revision: 0, buyer: "IN260-UserXX", orderKey: "IN260-UserXX/20040/0" },
+        { orderNumber: "20041", revision: 0, buyer: "IN260-UserXX", orderKey: "IN260-UserXX/20041/0" },
       ],
       messageId: "batch-20040",
       queue: "orderhub.orders.inbound",
@@ -96,7 +117,7 @@ describe("POST /api/orders", () => {
       error: '1 of 2 orders in the document refused: message 2 of 2 (00621): line 124 (QTY): quantity "1OO" is not a number',
       code: "orders-refused",
       refused: [{ index: 2, count: 2, ref: "00621", code: "not-a-number", error: 'message 2 of 2 (00621): line 124 (QTY): quantity "1OO" is not a number', line: 124 }],
-      orders: [{ index: 1, count: 2, ref: "00620", orderNumber: "20050", revision: 0 }],
+      orders: [{ index: 1, count: 2, ref: "00620", orderNumber: "20050", revision: 0, buyer: "IN260-UserXX", orderKey: "IN260-UserXX/20050/0" }],
     });
     expect(await client.depth("orderhub.orders.inbound")).toBe(0);
   });
@@ -104,7 +125,7 @@ describe("POST /api/orders", () => {
   it("queues a JSON array of canonical orders, as a business system posts a batch, and the flow accepts each", async () => {
     const res = await post(JSON.stringify([canonicalOrder("API-J1"), canonicalOrder("API-J2")]), "application/json", { "idempotency-key": "json-batch-1" });
     expect(res.status).toBe(202);
-    expect(((await res.json()) as { orders: Array<{ orderKey: string }> }).orders.map((o) => o.orderKey)).toEqual(["API-J1/0", "API-J2/0"]);
+    expect(((await res.json()) as { orders: Array<{ orderKey: string }> }).orders.map((o) => o.orderKey)).toEqual(["C-1001/API-J1/0", "C-1001/API-J2/0"]);
     const got = await client.collect(events, 2);
     expect(got.map((m) => [m.fields.routingKey, m.properties.correlationId, json(m).orderNumber]).sort()).toEqual([
       ["order.accepted", "json-batch-1", "API-J1"],

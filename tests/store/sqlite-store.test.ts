@@ -37,6 +37,19 @@ describe("idempotency keys in SQLite", () => {
     expect((await store.claim("s", "without", "x", "{}", 2)).record.origin).toBeNull();
   });
 
+  it("looks for a key not stored yet under its earlier form too, and inserts nothing when it is found there", async () => {
+    await store.claim("s", "PO-1/0", "old-id", '{"buyer":"C-1"}', 1, "in-1");
+    await store.markDone("s", "PO-1/0", 2);
+    expect(await store.claim("s", "C-1/PO-1/0", "new-id", "{}", 3, "in-2", "PO-1/0")).toMatchObject({ outcome: "done", record: { key: "PO-1/0", messageId: "old-id", origin: "in-1" } });
+    // nothing was claimed under the new key
+    expect((await store.claim("s", "C-1/PO-1/0", "new-id", "{}", 4, "in-3")).outcome).toBe("new");
+    // the key's own record comes first
+    expect(await store.claim("s", "C-1/PO-1/0", "x", "{}", 5, "in-4", "PO-1/0")).toMatchObject({ outcome: "pending", record: { key: "C-1/PO-1/0", messageId: "new-id" } });
+    // neither stored: the key is claimed
+    expect(await store.claim("s", "C-2/PO-2/0", "id-2", "{}", 6, "in-5", "PO-2/0")).toMatchObject({ outcome: "new", record: { key: "C-2/PO-2/0" } });
+    expect((await store.claim("s", "C-2/PO-2/0", "x", "{}", 7)).outcome).toBe("pending");
+  });
+
   /** Reopens the store on a file as an earlier version of the schema left it: the first table, then `sql`. */
   async function reopenOnOldFile(sql: string): Promise<void> {
     await store.close();
