@@ -226,11 +226,10 @@ export class BrokerConnection implements RegisteredBroker {
     this.model = undefined;
     this.publisher.reset();
     this.unblocked();
-    const dropped = this.deliveries.size;
     this.deliveries.clear();
     for (const c of this.consumers) c.detached();
     if (!this.running) return;
-    logger.warn({ broker: this.name, returnedToQueue: dropped }, `amqp: connection lost: ${this.lastError ?? "closed"}`);
+    logger.warn({ broker: this.name }, `amqp: connection lost: ${this.lastError ?? "closed"}`);
     this.attempt = Math.max(this.attempt, 1);
     this.setState("retrying", this.lastError ?? "connection closed");
     void this.connectLoop();
@@ -352,6 +351,8 @@ export class BrokerConnection implements RegisteredBroker {
     brokerBlocked.set({ broker: this.name }, 0);
     if (this.model) {
       logger.info({ broker: this.name }, "amqp: the broker unblocked publishing");
+      // the block's reason was the state's detail, not an error: it goes with the block
+      this.lastError = undefined;
       this.setState("connected");
     }
   }

@@ -148,16 +148,19 @@ export class Consumer {
   }
 
   private closed(ch: Channel, seq: number): void {
-    this.broker.deliveries.dropChannel(seq);
+    const dropped = this.broker.deliveries.dropChannel(seq);
+    if (dropped > 0) logger.warn({ queue: this.opts.queue, returnedToQueue: dropped }, `amqp: the channel consuming from "${this.opts.queue}" closed; the broker delivers its ${dropped} unsettled message(s) again`);
     if (this.channel !== ch) return;
     this.channel = undefined;
     this.tag = undefined;
     this.count(false);
-    // a channel that closes with its connection is opened again by the reconnect; one that closes alone, here
-    if (this.broker.hasLiveConnection()) {
+    // A channel that closes with its connection is opened again by the reconnect; one that closes alone, here.
+    // amqplib closes the channels before the connection says it closed: look once that has been said.
+    setImmediate(() => {
+      if (!this.broker.hasLiveConnection() || this.channel) return;
       this.reason ??= `the channel consuming from "${this.opts.queue}" closed`;
       this.scheduleRetry();
-    }
+    });
   }
 
   private scheduleRetry(): void {

@@ -216,9 +216,10 @@ export class DeliveryRegistry {
   /** Deadlines run again, each moved on by the time they stood still. */
   resumeDeadlines(now: number): void {
     if (this.pausedSince === undefined) return;
-    const stood = now - this.pausedSince;
+    const since = this.pausedSince;
     this.pausedSince = undefined;
-    for (const d of this.byKey.values()) d.deadline += stood;
+    // a delivery taken during the block stood still only since it was taken
+    for (const d of this.byKey.values()) d.deadline += now - Math.max(since, d.takenAt);
   }
 
   expired(now: number): Delivery[] {
