@@ -2,7 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 
 /** One registry for the whole process: connectors, nodes and the runtime all write here; /metrics reads it. */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "orderhub_process_" });
+// prom-client names its defaults process_* and nodejs_*: orderhub_process_cpu_seconds_total, orderhub_nodejs_eventloop_lag_seconds
+collectDefaultMetrics({ register: registry, prefix: "orderhub_" });
 
 /**
  * A count kept as a plain number on the hot path and added to its labelled counter whenever the metrics are read:
@@ -154,6 +155,34 @@ export const storeCommitsTotal = new Counter({
 export const storeWritesTotal = new Counter({
   name: "orderhub_store_writes_total",
   help: "Writes (idempotency claims, done marks, purges) the hub's store has committed; divided by the commits, the writes per commit.",
+  registers: [registry],
+});
+
+export const masterRecords = new Gauge({
+  name: "orderhub_master_records",
+  help: "Master data records the hub holds (and its rules read), by kind (customers, items, priceLists, …).",
+  labelNames: ["kind"] as const,
+  registers: [registry],
+});
+
+export const masterChangesTotal = new Counter({
+  name: "orderhub_master_changes_total",
+  help: "Master data changes applied (a batch each), by kind and mode (replace | upsert | delete).",
+  labelNames: ["kind", "mode"] as const,
+  registers: [registry],
+});
+
+export const approvals = new Gauge({
+  name: "orderhub_approvals",
+  help: "Approvals in the store, by state (pending | escalated | approved | rejected), plus unsent (pending, OA has not taken the request) and events_owed (escalations and decisions whose event is not confirmed yet).",
+  labelNames: ["state"] as const,
+  registers: [registry],
+});
+
+export const approvalRequestsTotal = new Counter({
+  name: "orderhub_approval_requests_total",
+  help: "Approval requests sent to OA, by outcome (sent | retried | refused | failed | repeat: a redelivered order whose request OA had already).",
+  labelNames: ["outcome"] as const,
   registers: [registry],
 });
 

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { ConfigError, loadConfig, type HubConfig } from "./config";
 
 /**
@@ -20,11 +21,19 @@ async function main(): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      logger.warn(`${signal} again while stopping: exiting now without waiting`);
-      process.exit(1);
+      // Ctrl-C twice: the operator will not wait. The broker returns every unacknowledged message to its queue when the
+      // connection drops, and the store is a WAL that the next start recovers; 128 + the signal number, as a shell
+      // reports a process the signal ended.
+      logger.warn(`${signal} again while stopping: exiting now without waiting; messages in flight go back to their queues`);
+      process.exit(128 + (os.constants.signals[signal] ?? 0));
     }
     stopping = true;
     logger.info(`${signal} received: stopping`);
+    // Node ends a process whose event loop has nothing left to wait for. Once HTTP and the broker connections are
+    // closed, the store's writer thread (unref'd, so that it never holds up an exit by itself) would not count, and
+    // the process would end in the middle of the store's last commit, without a word. Hold the loop open until the
+    // stop is done.
+    setInterval(() => undefined, 60_000);
     stop().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../support/wait";
 import { startHubProcess, type HubProcess } from "./support/hub-process";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -22,10 +23,13 @@ afterAll(async () => {
 
 describe("with the broker down", () => {
   it("the hub keeps running and /health says degraded (503), naming the broker's state and error", async () => {
-    await new Promise((r) => setTimeout(r, 1500));
-    const res = await fetch(`${hub.url}/health`);
+    // until the flow's broker has tried and failed at least once
+    const { res, body } = await until("/health naming the flow broker's error", async () => {
+      const res = await fetch(`${hub.url}/health`);
+      const body = await res.json();
+      return body.broker.brokers.find((b: { id: string; lastError?: string }) => b.id === "orderhub-broker")?.lastError ? { res, body } : undefined;
+    });
     expect(res.status).toBe(503);
-    const body = await res.json();
     expect(body.status).toBe("degraded");
     expect(body.broker.connected).toBe(false);
     const flowBroker = body.broker.brokers.find((b: { id: string }) => b.id === "orderhub-broker");

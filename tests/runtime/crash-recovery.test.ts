@@ -3,9 +3,10 @@ import type { ConsumeMessage } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEAD_LETTER_QUEUE, INBOUND_ORDERS_QUEUE, declareHubTopology } from "../../connectors/amqp/topology";
 import { deriveMessageId } from "../../nodes/shared/outbox";
-import { TestClient } from "../support/amqp";
+import { SETTLE_MS, TestClient } from "../support/amqp";
 import { canonicalOrder } from "../support/orders";
 import { createVhost, type TestVhost } from "../support/rabbit";
+import { quietFor, until } from "../support/wait";
 import { type LaunchedHub, launchHubProcess, shippedFlowFiles, sleep, tempHubDir } from "./support/hub-process";
 
 /**
@@ -112,14 +113,6 @@ async function stream(prefix: string, total: number, perSecond: number, sendOne 
   }
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** Order number → the set of message ids its order.accepted events carried. */
 function acceptedIds(events: Event[]): Map<string, Set<string>> {
   const ids = new Map<string, Set<string>>();
@@ -147,17 +140,17 @@ async function finish(
   const before = events.length;
   for (let i = 0; i < duplicates; i++) await send(`${prefix}-${(i * 29) % TOTAL}`, `${prefix}-dup-${i}`);
   await client.confirmed();
-  // Duplicates are acknowledged without an event; give them time to be taken and settled, then stop the hub cleanly.
-  const settleBy = Date.now() + 10_000;
-  while ((await client.depth(INBOUND_ORDERS_QUEUE)) > 0 && Date.now() < settleBy) await sleep(50);
-  await sleep(500);
+  // Duplicates are acknowledged without an event: wait until every message was taken and acknowledged (an event is
+  // confirmed before its order's ack, so all of them are on their way to the tap), and until the tap has them all.
+  await client.drained(INBOUND_ORDERS_QUEUE);
+  await quietFor(() => events.length, SETTLE_MS);
   expect(await last.stop()).toBe(0);
   hubs.splice(hubs.indexOf(last), 1);
 
   const ids = acceptedIds(events);
   expect(ids.size).toBe(TOTAL);
   for (const [order, messageIds] of ids) {
-    expect([...messageIds], `order ${order}`).toEqual([deriveMessageId("order.accepted", `${order}/0`)]);
+    expect([...messageIds], `order ${order}`).toEqual([deriveMessageId("order.accepted", `C-1001/${order}/0`)]);
   }
   expect(events.filter((e) => e.routingKey !== "order.accepted")).toEqual([]);
   // A duplicate causes no event unless a killed hub had acked its original but not yet recorded it done; then it
@@ -171,7 +164,8 @@ async function finish(
     expect(dupEvents.filter((e) => !byKilledHub.has(e.orderNumber)), "duplicates re-announcing orders no killed hub had accepted").toEqual([]);
   }
   const lateRepeats = events.length - before - fromDuplicates;
-  // A stopped hub returns whatever it had not settled: an empty queue now means every order was settled.
+  // A stopped hub returns whatever it had not settled: an empty queue (nothing ready, nothing unacknowledged) now
+  // means every order was settled.
   expect(await client.depth(INBOUND_ORDERS_QUEUE)).toBe(0);
   expect(await client.depth(DEAD_LETTER_QUEUE)).toBe(0);
   return { repeats: accepted(events).length - ids.size - fromDuplicates, lateRepeats, fromDuplicates };

@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVhost, type TestVhost } from "../support/rabbit";
 import { type HubProcess, startHubProcess, waitForHealthy } from "./support/hub-process";
 
 /** An address of this machine that is not loopback, to be a "remote" client of our own hub; undefined if none. */
@@ -34,13 +35,23 @@ function upgradeStatus(host: string, port: number, path: string): Promise<number
 }
 
 describe("the hub without an admin password", () => {
+  let vhost: TestVhost;
   let hub: HubProcess;
   beforeAll(async () => {
-    hub = await startHubProcess();
+    vhost = createVhost("orderhub-hub");
+    hub = await startHubProcess({ env: { AMQP_URL: vhost.url } });
     expect(await waitForHealthy(hub.url)).toBe(200);
   });
   afterAll(async () => {
     await hub?.stop();
+    vhost?.drop();
+  });
+
+  it("warns that flow credentials are encrypted with a key it generated and keeps in the data dir, which it does", () => {
+    const runtimeConfig = join(hub.dataDir, "node-red", ".config.runtime.json");
+    const warning = hub.output().split("\n").find((l) => l.includes("ORDERHUB_CREDENTIAL_SECRET is not set"));
+    expect(warning && JSON.parse(warning)).toMatchObject({ level: 40, msg: expect.stringContaining(`keeps in ${runtimeConfig};`) });
+    expect(JSON.parse(readFileSync(runtimeConfig, "utf8"))._credentialSecret).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("reports ok on /health when the flows run, the store answers and the API's broker connection is up", async () => {

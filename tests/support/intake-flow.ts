@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { SqliteStore, setHubStore } from "../../store";
 import { createVhost, type TestVhost } from "./rabbit";
 import { TestClient } from "./amqp";
+import { until } from "./wait";
 import { helper, hubNodes, loadFlow, shippedFlows } from "./node-red";
 
 export const INBOUND = "orderhub.orders.inbound";
@@ -30,10 +31,10 @@ export function useIntakeFlow(name: string) {
     await state.client?.close();
     setHubStore(undefined);
     rmSync(state.dir, { recursive: true, force: true });
-    await new Promise((r) => setTimeout(r, 200));
+    // The flow is gone, so nothing takes from or writes to these queues any more: the next test starts on empty ones.
     const cleanup = await TestClient.connect(vhost.url);
-    cleanup.ch.on("error", () => undefined);
-    await cleanup.ch.purgeQueue("orderhub.dlq").catch(() => undefined);
+    await cleanup.purge("orderhub.dlq");
+    await cleanup.purge(INBOUND);
     await cleanup.close();
   });
 
@@ -53,16 +54,10 @@ export function useIntakeFlow(name: string) {
       setHubStore(new SqliteStore(join(state.dir, "orderhub.db")));
       await loadFlow(flow, nodes);
       state.client = await TestClient.connect(vhost.url);
-      // The broker node declares the topology on connect; the tap waits for the exchange to exist.
-      for (let i = 0; i < 50; i++) {
-        try {
-          await state.client.depth(INBOUND);
-          break;
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      return state.client.tap("order.*");
+      // The broker node declares the topology on connect; the tap waits for it to exist.
+      const client = state.client;
+      await until("the flow's broker node to declare the topology", () => client.ready(INBOUND).then(() => true, () => false), 10_000);
+      return client.tap("order.*");
     },
   };
 }

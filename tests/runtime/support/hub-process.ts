@@ -12,9 +12,15 @@ export interface HubProcess {
   url: string;
   dir: string;
   flowsDir: string;
+  /** ORDERHUB_DATA_DIR: the SQLite store (orderhub.db) and Node-RED's user dir. */
+  dataDir: string;
   output(): string;
-  /** SIGTERM and wait; resolves with the exit code. Removes the dir unless `keepDir` was given. */
-  stop(): Promise<number | null>;
+  /** Resolves once the process has exited, with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** Resolves once the output has a line matching `pattern`, with that line; fails after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** A signal (SIGTERM by default; SIGINT is Ctrl-C) and wait; resolves with the exit code. Removes the dir unless `keepDir` was given. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** SIGKILL (no shutdown at all, as a crash or the OOM killer) and wait until the process is gone. */
   kill(): Promise<void>;
 }
@@ -88,17 +94,27 @@ export function launchHubProcess(options: HubOptions = {}): LaunchedHub {
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
+  // "close", not "exit": the process may exit before its last lines were read from the pipe.
+  const exited = new Promise<number | null>((done) => proc.once("close", (code) => done(code)));
   const started = waitForPort(() => out, exited);
   started.catch(() => undefined);
   const cleanUp = () => {
     if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
   };
+  const waitForOutput = async (pattern: RegExp, timeoutMs = 20_000) => {
+    const line = () => out.split("\n").find((l) => pattern.test(l));
+    const deadline = Date.now() + timeoutMs;
+    while (!line()) {
+      if (Date.now() > deadline) throw new Error(`the hub wrote no line matching ${pattern} within ${timeoutMs} ms:\n${out}`);
+      await sleep(20);
+    }
+    return line()!;
+  };
   return {
-    proc, dir, flowsDir, started,
+    proc, dir, flowsDir, dataDir, started, exited, waitForOutput,
     output: () => out,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+    stop: async (signal: NodeJS.Signals = "SIGTERM") => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       const code = await exited;
       cleanUp();
       return code;

@@ -1,0 +1,4 @@
+import { expect, it } from "vitest";
+import "./no-such-module";
+
+it("never runs", () => expect(1).toBe(1));
