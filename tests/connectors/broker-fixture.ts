@@ -1,24 +1,14 @@
 import { BrokerConnection, type BrokerOptions } from "../../connectors/amqp/connection";
 import type { Delivery } from "../../connectors/amqp/deliveries";
-import { rabbitmqctl } from "../support/rabbit";
+import { allQueueCounts, rabbitmqctl, type QueueCounts } from "../support/rabbit";
 
 export { until } from "../support/wait";
 
-/** A queue's messages as the broker counts them: ready, taken and not yet acknowledged, and both. */
-export interface QueueCounts {
-  ready: number;
-  unacked: number;
-  total: number;
-}
+export type { QueueCounts } from "../support/rabbit";
 
-/** The broker's own count of a queue (undefined when there is no such queue). */
-export function queueCounts(vhost: string, queue: string): QueueCounts | undefined {
-  const rows = rabbitmqctl("list_queues", "-p", vhost, "--no-table-headers", "name", "messages_ready", "messages_unacknowledged", "messages").trim().split("\n");
-  for (const row of rows) {
-    const [name, ready, unacked, total] = row.split("\t");
-    if (name === queue) return { ready: Number(ready), unacked: Number(unacked), total: Number(total) };
-  }
-  return undefined;
+/** The queue's own count of its messages this moment (undefined when there is no such queue). */
+export async function queueCounts(vhost: string, queue: string): Promise<QueueCounts | undefined> {
+  return (await allQueueCounts(vhost)).get(queue);
 }
 
 /** How many consumers the broker counts on a queue (undefined when there is no such queue). */

@@ -48,7 +48,7 @@ describe("the hub's own queue deleted under a running consumer", () => {
     await client.send(queue, "after the delete", { messageId: "own-1" });
     await until("the message taken", () => got.deliveries.length === 1);
     expect(got.deliveries[0].message.properties.messageId).toBe("own-1");
-    await until("the message acknowledged", () => queueCounts(vhost.name, queue)?.total === 0);
+    await until("the message acknowledged", async () => (await queueCounts(vhost.name, queue))?.total === 0);
     expect(await consumersMetric(queue)).toBe(1);
     expect((await health()).status).toBe("ok");
   });
@@ -62,7 +62,7 @@ describe("a queue the hub does not own, deleted under its consumer", () => {
     const got = taken();
     broker.consume({ queue, prefetch: 10, name: "foreign queue consumer", declare: false, onMessage: (d) => (got.onMessage(d), broker.ack(d.key)) }).start();
     await until("the consumer", () => consumerCount(vhost.name, queue) === 1);
-    expect(await consumersMetric(queue)).toBe(1);
+    await until("orderhub_consumers at 1", async () => (await consumersMetric(queue)) === 1);
 
     rabbitmqctl("delete_queue", "-p", vhost.name, queue);
 
@@ -78,7 +78,7 @@ describe("a queue the hub does not own, deleted under its consumer", () => {
     await until("the consumer back", () => consumerCount(vhost.name, queue) === 1, 40_000);
     await client.send(queue, "after the queue came back", { messageId: "foreign-1" });
     await until("the message taken", () => got.deliveries.length === 1);
-    expect(await consumersMetric(queue)).toBe(1);
+    await until("orderhub_consumers at 1", async () => (await consumersMetric(queue)) === 1);
     expect((await health()).status).toBe("ok");
   });
 });
@@ -100,7 +100,7 @@ describe("a message in flight when its queue is deleted", () => {
     await client.send(queue, "after the delete", { messageId: "inflight-2" });
     await until("the second message taken", () => got.deliveries.length === 2);
     expect(broker.ack(got.deliveries[1].key)).toBe("acked");
-    await until("the second message acknowledged", () => queueCounts(vhost.name, queue)?.total === 0);
+    await until("the second message acknowledged", async () => (await queueCounts(vhost.name, queue))?.total === 0);
     expect(broker.info().consumers).toEqual([{ queue, consumer: "in-flight consumer", wanted: true, running: true }]);
   });
 });

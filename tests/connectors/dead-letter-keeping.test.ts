@@ -49,16 +49,16 @@ describe("a dead letter when orderhub.dlq was deleted", () => {
   it("declares the hub topology again and keeps the dead letter there before acknowledging the original", async () => {
     const delivery = await consumerWithOneMessage("dlq-gone-1");
     rabbitmqctl("delete_queue", "-p", vhost.name, DEAD_LETTER_QUEUE);
-    expect(queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
+    expect(await queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
 
     expect(await broker.deadLetter(delivery.key, { error: "unreadable: test", node: "order-normalize" })).toBe("dead-lettered");
 
-    await until("the dead letter in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
+    await until("the dead letter in orderhub.dlq", async () => (await queueCounts(vhost.name, DEAD_LETTER_QUEUE))?.ready === 1);
     const [kept] = await client.collect(DEAD_LETTER_QUEUE, 1, 500);
     expect(kept.content.toString()).toBe("bad document dlq-gone-1");
     expect(kept.properties.messageId).toBe("dlq-gone-1");
     expect(kept.properties.headers?.["x-orderhub-error"]).toBe("unreadable: test");
-    await until("the original acknowledged", () => queueCounts(vhost.name, QUEUE)?.total === 0);
+    await until("the original acknowledged", async () => (await queueCounts(vhost.name, QUEUE))?.total === 0);
   });
 });
 
@@ -76,13 +76,13 @@ describe("a dead letter no queue can take", () => {
     expect(report.problems.join("\n")).toMatch(/1 dead letter\(s\) no queue can take yet/);
     expect(await registry.getSingleMetricAsString("orderhub_dead_letters_waiting")).toMatch(/orderhub_dead_letters_waiting\{broker="test"\} 1/);
     // the original is neither acknowledged nor rejected: it is still on its queue, taken by the hub
-    expect(queueCounts(vhost.name, QUEUE)).toEqual({ ready: 0, unacked: 1, total: 1 });
-    expect(queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
+    expect(await queueCounts(vhost.name, QUEUE)).toEqual({ ready: 0, unacked: 1, total: 1 });
+    expect(await queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
 
     rabbitmqctl("set_permissions", "-p", vhost.name, "guest", ".*", ".*", ".*");
     expect(await settled).toBe("dead-lettered");
-    await until("the dead letter in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
-    await until("the original acknowledged", () => queueCounts(vhost.name, QUEUE)?.total === 0);
+    await until("the dead letter in orderhub.dlq", async () => (await queueCounts(vhost.name, DEAD_LETTER_QUEUE))?.ready === 1);
+    await until("the original acknowledged", async () => (await queueCounts(vhost.name, QUEUE))?.total === 0);
     expect(broker.info().deadLettersWaiting).toBe(0);
     expect((await health()).status).toBe("ok");
   });
@@ -95,9 +95,9 @@ describe("a dead letter no queue can take", () => {
     await until("the dead letter counted as waiting", () => broker.info().deadLettersWaiting === 1);
     await stop();
     expect(await settled).toBe("stale");
-    await until("the original back on its queue", () => queueCounts(vhost.name, QUEUE)?.ready === 1);
-    expect(queueCounts(vhost.name, QUEUE)).toEqual({ ready: 1, unacked: 0, total: 1 });
-    expect(queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
+    await until("the original back on its queue", async () => (await queueCounts(vhost.name, QUEUE))?.ready === 1);
+    expect(await queueCounts(vhost.name, QUEUE)).toEqual({ ready: 1, unacked: 0, total: 1 });
+    expect(await queueCounts(vhost.name, DEAD_LETTER_QUEUE)).toBeUndefined();
     await client.ch.purgeQueue(QUEUE);
   });
 });
@@ -106,13 +106,13 @@ describe("replaying a dead letter to a queue that no longer exists", () => {
   it("leaves it in orderhub.dlq and says why, instead of removing it into the void", async () => {
     const delivery = await consumerWithOneMessage("replay-gone-1");
     expect(await broker.deadLetter(delivery.key, { error: "unreadable: test", node: "order-normalize" })).toBe("dead-lettered");
-    await until("the dead letter in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
+    await until("the dead letter in orderhub.dlq", async () => (await queueCounts(vhost.name, DEAD_LETTER_QUEUE))?.ready === 1);
     await stop();
     rabbitmqctl("delete_queue", "-p", vhost.name, QUEUE);
 
     const { replayed, skipped } = await replayDeadLetters(vhost.url, { ids: ["replay-gone-1"] });
     expect(replayed).toEqual([]);
     expect(skipped.map((d) => [d.messageId, d.why])).toEqual([["replay-gone-1", `no queue "${QUEUE}" took it (NO_ROUTE): it stays in the DLQ`]]);
-    await until("the dead letter still in orderhub.dlq", () => queueCounts(vhost.name, DEAD_LETTER_QUEUE)?.ready === 1);
+    await until("the dead letter still in orderhub.dlq", async () => (await queueCounts(vhost.name, DEAD_LETTER_QUEUE))?.ready === 1);
   });
 });

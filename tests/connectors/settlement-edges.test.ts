@@ -51,9 +51,9 @@ describe("an amqp-broker node redeployed while other nodes still hold its messag
     // a node that was not redeployed settles the message it held from before
     expect(ackMessage({ _msgid: "late", _delivery: oldKey })).toBe("stale");
     expect(second.deliveries[0].key).not.toBe(oldKey);
-    expect(queueCounts(vhost.name, queue)).toEqual({ ready: 0, unacked: 1, total: 1 });
+    expect(await queueCounts(vhost.name, queue)).toEqual({ ready: 0, unacked: 1, total: 1 });
     expect(after.ack(second.deliveries[0].key)).toBe("acked");
-    await until("acknowledged", () => queueCounts(vhost.name, queue)?.total === 0);
+    await until("acknowledged", async () => (await queueCounts(vhost.name, queue))?.total === 0);
   });
 });
 
@@ -85,7 +85,7 @@ describe("a consumer stopping while an acknowledgement waits to be sent", () => 
 
     expect(settledDuringStop).toBe(true);
     // the first and third were still being worked on: the broker must have them back, not one of them acknowledged
-    await until("the unfinished back on the queue", () => queueCounts(vhost.name, queue)?.ready === 2);
+    await until("the unfinished back on the queue", async () => (await queueCounts(vhost.name, queue))?.ready === 2);
     const back = await client.collect(queue, 2, 500);
     expect(back.map((m) => m.properties.messageId).sort()).toEqual([one, three].map((d) => d.message.properties.messageId).sort());
   });
