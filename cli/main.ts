@@ -3,6 +3,8 @@
 // adding a command is one import and one register call here.
 import { Command } from "commander";
 import { registerDlq } from "./commands/dlq";
+import { registerEvaluate } from "./commands/evaluate";
+import { registerMaster } from "./commands/master";
 import { registerNormalize } from "./commands/normalize";
 import { registerStart } from "./commands/start";
 
@@ -12,7 +14,9 @@ const program = new Command("orderhub")
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2)); // usage errors exit 2, like bad input
 
 registerNormalize(program);
+registerEvaluate(program);
 registerDlq(program);
+registerMaster(program);
 registerStart(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -5,8 +5,10 @@ import { BrokerConnection } from "../connectors/amqp";
 import { logger } from "../observability/logger";
 import { ADMIN_ROOT, NODE_ROOT, buildSettings } from "../settings";
 import { closeHubStore, getHubStore } from "../store";
+import { getMasterData } from "./master-data";
 import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
 import { apiNotFound, apiRouter } from "./api";
+import { startApprovalDesk, stopApprovalDesk } from "./approval-desk";
 import type { HubConfig } from "./config";
 import { opsRouter } from "./health";
 import { RED } from "./node-red";
@@ -34,6 +36,8 @@ const HTTP_GRACE_MS = 3000;
 export async function startHub(config: HubConfig): Promise<Hub> {
   await loadFlowFiles(config.flowsDir);
   warnIfNodesCollide();
+  // the rules read the master data from memory: loaded before any flow runs
+  await getMasterData().ready();
   const app = express();
   app.disable("x-powered-by");
   const server = createServer(app);
@@ -57,17 +61,20 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   app.use(ADMIN_ROOT, RED.httpAdmin);
   const apiBroker = new BrokerConnection({ id: "orderhub-api", name: "api", url: config.amqpUrl, publishTimeoutMs: 5000 });
   apiBroker.register(server);
-  app.use(NODE_ROOT, apiRouter({ config, store: getHubStore, broker: apiBroker }));
+  app.use(NODE_ROOT, apiRouter({ config, store: getHubStore, broker: apiBroker, master: getMasterData }));
   app.use(NODE_ROOT, RED.httpNode);
   app.use(NODE_ROOT, apiNotFound(NODE_ROOT));
 
   try {
     await RED.start();
+    // approvals waiting in the store: their deadlines and the events a crash left owed (runtime/approval-desk.ts)
+    startApprovalDesk(apiBroker);
     const port = await listen(server, config.port);
     logStarted(port);
     return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker)) };
   } catch (err) {
     await RED.stop().catch(() => undefined);
+    await stopApprovalDesk();
     await apiBroker.stop();
     detach();
     throw err;
@@ -81,6 +88,7 @@ async function stopHub(server: Server, sockets: Set<Socket>, detach: () => void,
   } finally {
     detach();
     await closeServer(server, sockets);
+    await stopApprovalDesk();
     await apiBroker.stop();
     await closeHubStore();
   }

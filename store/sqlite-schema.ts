@@ -22,6 +22,105 @@ const MIGRATIONS: string[] = [
      id       INTEGER PRIMARY KEY,
      done_at  INTEGER NOT NULL
    );`,
+  // Step 4. Master data (mappings/master-data.schema.json): a table per kind, each record as JSON beside its key
+  // columns. The rules read it from memory (runtime/master-data.ts); the tables are what a restart loads that from. An
+  // absent key part (a supply record without a date) is stored as ''.
+  `CREATE TABLE master_customers (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_items (sku TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_price_lists (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_promotions (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_warehouses (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_supply (
+     sku TEXT NOT NULL, warehouse TEXT NOT NULL, supply_type TEXT NOT NULL, supply_date TEXT NOT NULL, record TEXT NOT NULL,
+     PRIMARY KEY (sku, warehouse, supply_type, supply_date)
+   );
+   CREATE TABLE master_reservations (
+     order_ref TEXT NOT NULL, sku TEXT NOT NULL, warehouse TEXT NOT NULL, record TEXT NOT NULL,
+     PRIMARY KEY (order_ref, sku, warehouse)
+   );
+   CREATE TABLE master_open_items (
+     customer TEXT NOT NULL, document TEXT NOT NULL, record TEXT NOT NULL,
+     PRIMARY KEY (customer, document)
+   );
+   CREATE TABLE master_settings (name TEXT PRIMARY KEY, record TEXT NOT NULL);`,
+  // Step 5. Approvals (store/approval-store.ts): an order that needs approval waits here, not on a queue. Its state
+  // changes by compare-and-set; each event the hub owes for it is marked once confirmed, so a restart finds what is
+  // still owed. Times in epoch ms.
+  `CREATE TABLE approvals (
+     id                       TEXT    PRIMARY KEY,
+     order_key                TEXT    NOT NULL,
+     correlation_id           TEXT    NOT NULL,
+     state                    TEXT    NOT NULL CHECK (state IN ('pending', 'escalated', 'approved', 'rejected')),
+     request                  TEXT    NOT NULL,
+     context                  TEXT    NOT NULL,
+     created_at               INTEGER NOT NULL,
+     sent_at                  INTEGER,
+     announced_at             INTEGER,
+     escalate_after_ms        INTEGER NOT NULL,
+     reject_after_ms          INTEGER NOT NULL,
+     escalate_to              TEXT,
+     escalate_at              INTEGER,
+     escalated_at             INTEGER,
+     reject_at                INTEGER,
+     escalation_published_at  INTEGER,
+     decided_at               INTEGER,
+     decided_by               TEXT,
+     comment                  TEXT,
+     published_at             INTEGER
+   );
+   CREATE INDEX approvals_state ON approvals (state, created_at);
+   CREATE INDEX approvals_order ON approvals (order_key);
+   CREATE INDEX approvals_owed ON approvals (created_at)
+     WHERE (escalated_at IS NOT NULL AND escalation_published_at IS NULL) OR (state IN ('approved', 'rejected') AND published_at IS NULL);`,
+  // Step 6. The order book (store/order-book.ts): every decision per order for the timeline (an entry written again for
+  // the same event and rule is one entry), the orders held for credit until a payment or a credit controller lets
+  // them go (the first release wins: status compare-and-set), and each payment applied once. Times in epoch ms.
+  `CREATE TABLE order_decisions (
+     id            INTEGER PRIMARY KEY,
+     order_key     TEXT    NOT NULL,
+     order_number  TEXT    NOT NULL,
+     buyer         TEXT    NOT NULL,
+     revision      INTEGER NOT NULL,
+     event         TEXT    NOT NULL,
+     rule          TEXT    NOT NULL,
+     outcome       TEXT    NOT NULL,
+     at            TEXT    NOT NULL,
+     reasons       TEXT    NOT NULL,
+     detail        TEXT,
+     by_whom       TEXT,
+     comment       TEXT,
+     recorded_at   INTEGER NOT NULL,
+     UNIQUE (order_key, event, rule)
+   );
+   CREATE INDEX order_decisions_number ON order_decisions (order_number, buyer);
+   CREATE TABLE held_orders (
+     order_key      TEXT    PRIMARY KEY,
+     order_number   TEXT    NOT NULL,
+     buyer          TEXT    NOT NULL,
+     revision       INTEGER NOT NULL,
+     customer       TEXT    NOT NULL,
+     amount         REAL    NOT NULL,
+     currency       TEXT    NOT NULL,
+     held_at        INTEGER NOT NULL,
+     at             TEXT    NOT NULL,
+     event          TEXT    NOT NULL,
+     status         TEXT    NOT NULL CHECK (status IN ('held', 'released')),
+     released_at    INTEGER,
+     released_by    TEXT,
+     comment        TEXT,
+     payment        TEXT,
+     release_event  TEXT
+   );
+   CREATE INDEX held_orders_customer ON held_orders (customer, status, held_at);
+   CREATE INDEX held_orders_number ON held_orders (order_number, buyer);
+   CREATE TABLE payments (
+     payment     TEXT    PRIMARY KEY,
+     customer    TEXT    NOT NULL,
+     amount      REAL    NOT NULL,
+     invoice     TEXT,
+     applied_at  INTEGER NOT NULL,
+     releases    TEXT    NOT NULL
+   );`,
 ];
 
 /** WAL, and synchronous=NORMAL: a killed process loses nothing committed; a power cut may lose the last commits. */

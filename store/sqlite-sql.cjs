@@ -2,7 +2,43 @@
 // the same on its calling thread to tell the writer thread's cost from SQLite's. Plain JavaScript, as the writer is.
 "use strict";
 
+/**
+ * Master data: each kind's table and its key columns, in the order of the kind's key fields (store/master-kinds.ts),
+ * which the main thread sends the values in. Every record is kept whole as JSON in `record`.
+ */
+const masterTables = {
+  customers: { table: "master_customers", keys: ["id"] },
+  items: { table: "master_items", keys: ["sku"] },
+  priceLists: { table: "master_price_lists", keys: ["id"] },
+  promotions: { table: "master_promotions", keys: ["id"] },
+  warehouses: { table: "master_warehouses", keys: ["id"] },
+  supply: { table: "master_supply", keys: ["sku", "warehouse", "supply_type", "supply_date"] },
+  reservations: { table: "master_reservations", keys: ["order_ref", "sku", "warehouse"] },
+  openItems: { table: "master_open_items", keys: ["customer", "document"] },
+};
+
+/** One kind's statements. Plain SQL that PostgreSQL takes as it is (ON CONFLICT … DO UPDATE, no rowid). */
+function masterStatements(kind) {
+  const { table, keys } = masterTables[kind];
+  const columns = keys.join(", ");
+  return {
+    upsert: `INSERT INTO ${table} (${columns}, record) VALUES (${keys.map(() => "?").join(", ")}, ?)
+             ON CONFLICT (${columns}) DO UPDATE SET record = excluded.record`,
+    remove: `DELETE FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(" AND ")}`,
+    clear: `DELETE FROM ${table}`,
+    count: `SELECT COUNT(*) FROM ${table}`,
+    // by key, so that a read gives the same order on every store
+    all: `SELECT record FROM ${table} ORDER BY ${columns}`,
+  };
+}
+
 module.exports = {
+  masterTables,
+  masterStatements,
+  // The settings are one JSON object, kept in the one row named 'settings'.
+  masterSettingsWrite: `INSERT INTO master_settings (name, record) VALUES ('settings', ?)
+                        ON CONFLICT (name) DO UPDATE SET record = excluded.record`,
+  masterSettingsRead: `SELECT record FROM master_settings WHERE name = 'settings'`,
   insert: `INSERT INTO idempotency_keys (scope, key, message_id, status, payload, created_at, origin)
            VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
   // A key is done when its row says so (marked before schema step 3) or when idempotency_done holds its rowid.

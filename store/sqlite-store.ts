@@ -4,7 +4,12 @@ import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { storeCommitsTotal, storeWritesTotal } from "../observability/metrics";
 import { configure, migrate } from "./sqlite-schema";
-import type { ClaimResult, HubStore, IdempotencyRecord } from "./types";
+import { packMasterWrites, unpackMasterData } from "./sqlite-master";
+import { SqliteApprovalStore } from "./sqlite-approvals";
+import { SqliteOrderStore } from "./sqlite-orders";
+import type { OrderStore } from "./order-types";
+import type { ApprovalStore } from "./approval-store";
+import type { ClaimResult, HubStore, IdempotencyRecord, MasterWrite, MasterWriteResult, StoredMasterData } from "./types";
 
 interface Row {
   scope: string;
@@ -111,6 +116,10 @@ export class SqliteStore implements HubStore {
   private failure: Error | undefined;
 
   private readonly purgeChunk: number;
+  /** Approvals: one operation per transaction on the writer thread, apart from the claims' batches (store/sqlite-approvals.cjs). */
+  readonly approvals: ApprovalStore = new SqliteApprovalStore((operation, args) => this.request({ approvals: operation, args }));
+  /** The order book: one operation per transaction on the writer thread (store/sqlite-orders.cjs). */
+  readonly orders: OrderStore = new SqliteOrderStore((message) => this.request(message));
 
   /** `purgeChunk`: keys one purge transaction deletes at most (tests make it small). */
   constructor(readonly file: string, options: { purgeChunk?: number } = {}) {
@@ -148,6 +157,16 @@ export class SqliteStore implements HubStore {
       purged += deleted;
       if (deleted < this.purgeChunk) return purged;
     }
+  }
+
+  /** One transaction on the writer thread, apart from the claims' batches (store/sqlite-master.cjs). */
+  async writeMaster(writes: readonly MasterWrite[]): Promise<MasterWriteResult[]> {
+    return (await this.request({ master: "write", writes: packMasterWrites(writes) })) as MasterWriteResult[];
+  }
+
+  /** Read on the writer thread, in one transaction: it sees every write made before it, and one state of all kinds. */
+  async readMaster(): Promise<StoredMasterData> {
+    return unpackMasterData((await this.request({ master: "read" })) as Record<string, string | null>);
   }
 
   /** Transactions the writer thread has committed so far (each holding a batch of operations). */
@@ -198,6 +217,18 @@ export class SqliteStore implements HubStore {
       } else if (!this.flushing) {
         this.lingering ??= setTimeout(() => this.flush(), DONE_LINGER_MS);
       }
+    });
+  }
+
+  /** An operation that travels alone (master data), answered as a batch of one. */
+  private request(message: object): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const id = ++this.batchId;
+      let settle!: () => void;
+      const answered = new Promise<void>((r) => (settle = r));
+      this.inFlight.set(id, { callers: [{ resolve, reject }], answered, settle });
+      this.writer.postMessage({ id, ...message });
     });
   }
 

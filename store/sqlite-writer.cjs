@@ -18,6 +18,9 @@ const select = db.prepare(sql.select);
 const done = db.prepare(sql.done);
 const purgeMarks = db.prepare(sql.purgeMarks);
 const purgeKeys = db.prepare(sql.purgeKeys);
+const master = require("./sqlite-master.cjs").masterStore(db);
+const approvals = require("./sqlite-approvals.cjs").approvalStore(db);
+const orders = require("./sqlite-orders.cjs").orderStore(db);
 
 /** Operation codes, as the main thread sends them (see unpack below for the rest of an operation). */
 const CLAIM = 0;
@@ -82,10 +85,42 @@ function unpack(message) {
   return batch;
 }
 
+/** A master data write or read: one operation, in a transaction of its own (store/sqlite-master.cjs). */
+function answerMaster(message) {
+  try {
+    const { committed, result } = master.handle(message);
+    return { id: message.id, committed, results: [result] };
+  } catch (err) {
+    return { id: message.id, committed: false, results: [{ error: err instanceof Error ? err.message : String(err) }] };
+  }
+}
+
+/** An approval operation: one transaction of its own (store/sqlite-approvals.cjs). */
+function answerAlone(message, part) {
+  try {
+    const { committed, result } = part.handle(message);
+    return { id: message.id, committed, results: [result] };
+  } catch (err) {
+    return { id: message.id, committed: false, results: [{ error: err instanceof Error ? err.message : String(err) }] };
+  }
+}
+
 parentPort.on("message", (message) => {
   if (message.close) {
     db.close();
     parentPort.close();
+    return;
+  }
+  if (message.master) {
+    parentPort.postMessage(answerMaster(message));
+    return;
+  }
+  if (message.approvals) {
+    parentPort.postMessage(answerAlone(message, approvals));
+    return;
+  }
+  if (message.orders) {
+    parentPort.postMessage(answerAlone(message, orders));
     return;
   }
   let results;

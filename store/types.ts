@@ -1,5 +1,11 @@
 /** The hub's own state, behind one interface: SQLite embedded (default) or, later, PostgreSQL for several instances. */
 
+import type { MasterKind, MasterMode } from "./master-kinds";
+import type { ApprovalStore } from "./approval-store";
+import type { OrderStore } from "./order-types";
+
+export type { MasterKind, MasterMode };
+
 export type IdempotencyStatus = "pending" | "done";
 
 export interface IdempotencyRecord {
@@ -33,6 +39,25 @@ export interface ClaimResult {
   record: IdempotencyRecord;
 }
 
+/**
+ * A change to master data: one kind's records replaced (every record of the kind), upserted (added or replaced by key)
+ * or deleted (by key: the records need only their key fields), or the settings replaced.
+ */
+export type MasterWrite = { kind: MasterKind; mode: MasterMode; records: readonly object[] } | { kind: "settings"; settings: object };
+
+/** What a write did to a kind: records written (for a delete: removed), and how many the kind holds now. */
+export interface MasterWriteResult {
+  kind: MasterKind | "settings";
+  changed: number;
+  total: number;
+}
+
+/** Master data as stored: every kind's records (by key), and the settings as last written (null: never). */
+export interface StoredMasterData {
+  records: Record<MasterKind, object[]>;
+  settings: object | null;
+}
+
 export interface HubStore {
   readonly kind: "sqlite" | "postgres";
   /**
@@ -46,6 +71,17 @@ export interface HubStore {
   markDone(scope: string, key: string, now: number): Promise<void>;
   /** Remove keys created before `olderThan` (epoch ms); returns how many. */
   purgeBefore(olderThan: number): Promise<number>;
+  /**
+   * Applies master data writes in one transaction: every one of them, or, when any fails, none. A record is kept as
+   * JSON with its key (mappings/master-kinds.ts); it must have its key fields (a supply record's date may be absent).
+   */
+  writeMaster(writes: readonly MasterWrite[]): Promise<MasterWriteResult[]>;
+  /** Every kind of master data and the settings, read in one transaction. */
+  readMaster(): Promise<StoredMasterData>;
+  /** Orders waiting for approval (store/approval-store.ts). */
+  readonly approvals: ApprovalStore;
+  /** The order book: decisions per order, orders held for credit, payments applied (store/order-types.ts). */
+  readonly orders: OrderStore;
   /** Cheap liveness check for /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from "amqplib";
 import type { BrokerConnection } from "./connection";
 import { nextChannelSeq, type Delivery } from "./deliveries";
 import { AckBatcher } from "./ack-batcher";
+import { bindQueue } from "./topology";
 import { backoffDelay, sleep } from "./backoff";
 import { consumersRunning } from "../../observability/metrics";
 import { logger } from "../../observability/logger";
@@ -13,6 +14,8 @@ export interface ConsumerOptions {
   name: string;
   /** Declare the queue (durable, quorum, dead-lettering to orderhub.dlx) before consuming: the queue is the hub's own. */
   declare?: boolean;
+  /** Bind the queue to this exchange with these routing patterns before consuming (again after each reconnect). */
+  bind?: { exchange: string; patterns: readonly string[] };
   onMessage: (delivery: Delivery) => void;
   onError?: (message: string) => void;
   /** The consumer runs again after it was cancelled or could not subscribe. */
@@ -75,6 +78,7 @@ export class Consumer {
     let ch: Channel | undefined;
     try {
       if (this.opts.declare) await this.broker.declareQueue(this.opts.queue);
+      if (this.opts.bind) await bindQueue(() => this.broker.createChannel(), this.opts.queue, this.opts.bind.exchange, this.opts.bind.patterns);
       ch = await this.broker.createChannel();
       const channel = ch;
       const seq = nextChannelSeq();

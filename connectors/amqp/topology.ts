@@ -115,6 +115,21 @@ export async function declareQueue(
   };
 }
 
+/**
+ * Binds a queue to an exchange with each routing pattern (`master.#`). Binding again is harmless: a binding that exists
+ * stays as it is. A missing exchange or queue fails with the broker's reason (NOT_FOUND).
+ */
+export async function bindQueue(open: () => Promise<Channel>, queue: string, exchange: string, patterns: readonly string[]): Promise<void> {
+  const ch = await open();
+  ch.on("error", () => undefined);
+  try {
+    for (const pattern of patterns) await ch.bindQueue(queue, exchange, pattern);
+    await ch.close();
+  } catch (err) {
+    throw new Error(`cannot bind "${queue}" to exchange "${exchange}": ${brokerWords(err)}`);
+  }
+}
+
 export interface TopologyOptions {
   /** The broker's version (from the connection's server properties): decides at-least-once dead-lettering. */
   serverVersion?: string;

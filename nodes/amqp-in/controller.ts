@@ -11,6 +11,17 @@ export interface AmqpInConfig extends NodeDef {
   prefetch: string | number;
   output: "auto" | "buffer" | "string" | "json";
   declare: boolean;
+  /** Bind the queue to this exchange (e.g. orderhub.events) before consuming; empty: no binding. */
+  bindExchange?: string;
+  /** Routing patterns for that binding, separated by commas or spaces (e.g. `master.#`). */
+  bindPatterns?: string;
+}
+
+/** The binding the node asks for, or undefined (no exchange, or no pattern, given). */
+export function bindingOf(config: Pick<AmqpInConfig, "bindExchange" | "bindPatterns">): { exchange: string; patterns: string[] } | undefined {
+  const exchange = (config.bindExchange ?? "").trim();
+  const patterns = (config.bindPatterns ?? "").split(/[\s,]+/).filter(Boolean);
+  return exchange && patterns.length ? { exchange, patterns } : undefined;
 }
 
 /** Body as the flow wants it. "auto": JSON content parsed, text as a string, anything else a Buffer. */
@@ -68,6 +79,7 @@ export class AmqpInController {
       prefetch: Math.max(1, Number(config.prefetch) || 50),
       name,
       declare: config.declare !== false,
+      bind: bindingOf(config),
       onMessage: (d) => {
         node.send(this.toMessage(d, config));
         this.rate.hit();

@@ -28,6 +28,16 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   idempotent: { version: 2, migrations: IDEMPOTENT_MIGRATIONS },
   settle: { version: 1, migrations: [] },
   "dead-letter": { version: 1, migrations: [] },
+  "master-data": { version: 1, migrations: [] },
+  "approval-request": { version: 1, migrations: [] },
+  "order-audit": { version: 1, migrations: [] },
+  "price-check": { version: 1, migrations: [] },
+  "credit-check": { version: 1, migrations: [] },
+  "atp-check": { version: 1, migrations: [] },
+  "order-evaluate": { version: 1, migrations: [] },
+  "order-outcome": { version: 1, migrations: [] },
+  "order-record": { version: 1, migrations: [] },
+  "credit-release": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

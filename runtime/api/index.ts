@@ -3,8 +3,15 @@ import express from "express";
 import type { HubStore } from "../../store/types";
 import type { HubConfig } from "../config";
 import { packageInfo } from "../paths";
+import { getApprovals } from "../../store/approvals";
+import { runningApprovalDesk } from "../approval-desk";
+import { approvalsRouter } from "./approvals";
+import { masterRouter } from "./master";
 import { ordersRouter } from "./orders";
+import { decisionsRouter } from "./decisions";
+import { getOrderBook } from "../order-book";
 import type { BrokerConnection } from "../../connectors/amqp";
+import type { MasterDataService } from "../master-data";
 
 /**
  * OrderHub's own REST routes, mounted at /api in front of Node-RED's `http in` routes (so ours win on a clash).
@@ -16,6 +23,8 @@ export interface ApiDeps {
   store(): HubStore;
   /** The connection the API publishes on (its own, not a flow's). */
   broker: BrokerConnection;
+  /** The master data the rules read (runtime/master-data.ts). */
+  master(): MasterDataService;
 }
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -24,18 +33,22 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get("/version", (_req, res) => {
     res.json(version);
   });
+  // before the orders: their router reads every body as raw bytes, up to an order document's limit
+  router.use(masterRouter(deps.master));
+  router.use(approvalsRouter(getApprovals, runningApprovalDesk));
+  router.use(decisionsRouter({ book: getOrderBook, store: deps.store, broker: deps.broker }));
   router.use(ordersRouter(deps.broker));
   return router;
 }
 
 /**
  * Behind the flows' `http in` routes: what nobody answered under `root` gets JSON an API client can read, naming the
- * routes above (keep the list in step with apiRouter and ordersRouter).
+ * routes above (keep the list in step with apiRouter, ordersRouter, masterRouter, approvalsRouter and decisionsRouter).
  */
 export function apiNotFound(root: string): RequestHandler {
   return (req: Request, res: Response) => {
     res.status(404).json({
-      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize and GET ${root}/version; flows add their own with http in nodes)`,
+      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize, GET|PUT|PATCH ${root}/master, GET|PUT|PATCH|DELETE ${root}/master/<kind>, GET ${root}/approvals, GET|POST ${root}/approvals/<id>, POST ${root}/orders/evaluate, POST ${root}/orders/<number>/release, GET ${root}/orders/<number>/decisions and GET ${root}/version; flows add their own with http in nodes)`,
     });
   };
 }

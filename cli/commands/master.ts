@@ -1,0 +1,126 @@
+// `orderhub master import FILE` and `orderhub master export`: the hub's master data from and to one JSON file (the
+// bundle of mappings/master-data.schema.json). Both talk to the running hub's REST API, not to its store: the hub holds
+// the master data in memory for its rules, and only a change it makes itself reaches them.
+import { readFile } from "node:fs/promises";
+import { Command } from "commander";
+import { MasterDataError, validateMasterBundle } from "../../mappings/master-data";
+import { MASTER_KINDS } from "../../store/master-kinds";
+
+const DEFAULT_URL = "http://127.0.0.1:1880";
+
+interface Common {
+  url?: string;
+}
+
+const hubUrl = (opts: Common) => (opts.url || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
+
+/** Bad input (the file, or what the hub refused) exits 2; a hub that cannot be reached or fails exits 1. */
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+function fail(command: string, err: unknown): void {
+  const code = err instanceof Failure ? err.code : 1;
+  process.stderr.write(`orderhub master ${command}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
+  process.exitCode = code;
+}
+
+async function readBundle(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    if (file === "-") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      text = Buffer.concat(chunks).toString("utf8");
+    } else text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Failure(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message}`, 2);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Failure(`${file}: not JSON (${(err as Error).message})`, 2);
+  }
+}
+
+/** A request to the hub; connection trouble is a Failure with code 1, naming the URL. */
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    throw new Failure(`cannot reach the hub at ${new URL(url).origin}: ${cause} (is it running? set --url or ORDERHUB_URL)`, 1);
+  }
+}
+
+async function answerOf(res: Response, base: string): Promise<Record<string, unknown>> {
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (res.ok) return body;
+  const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
+  if (res.status === 400 || res.status === 413) throw new Failure(`the hub refused it: ${why}`, 2);
+  if (res.status === 404) throw new Failure(`${base} has no master data API (${why}); is --url an OrderHub?`, 1);
+  throw new Failure(`the hub at ${base} failed: ${why}`, 1);
+}
+
+const LABELS: Record<string, string> = Object.fromEntries(MASTER_KINDS.map((k) => [k.kind, k.path.replace(/-/g, " ")]));
+
+function summary(answer: Record<string, unknown>, verb: string): string {
+  const changed = (answer[verb] ?? {}) as Record<string, number>;
+  const totals = (answer.totals ?? {}) as Record<string, number>;
+  const lines = Object.keys(totals).map((kind) => `  ${(LABELS[kind] ?? kind).padEnd(14)} ${String(changed[kind] ?? 0).padStart(7)}${verb === "replaced" ? "" : `  (now ${totals[kind]})`}`);
+  if (answer.settings) lines.push(`  settings       ${JSON.stringify(answer.settings)}`);
+  return lines.join("\n");
+}
+
+export function registerMaster(program: Command): void {
+  const master = program.command("master").description("the hub's master data: import a file with every kind, export it");
+
+  master
+    .command("import")
+    .description("load a master data file (customers, items, priceLists, promotions, warehouses, supply, reservations, openItems, settings) into the running hub")
+    .argument("<file>", "the master data JSON file, or - for standard input")
+    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--upsert", "add or replace the records the file gives, keep the others (default: the hub's master data becomes the file's)")
+    .action(async (file: string, opts: Common & { upsert?: boolean }) => {
+      try {
+        const bundle = await readBundle(file);
+        try {
+          validateMasterBundle(bundle);
+        } catch (err) {
+          if (err instanceof MasterDataError) throw new Failure(`${file === "-" ? "stdin" : file}: ${err.message}`, 2);
+          throw err;
+        }
+        const base = hubUrl(opts);
+        const res = await request(`${base}/api/master`, {
+          method: opts.upsert ? "PATCH" : "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(bundle),
+        });
+        const verb = opts.upsert ? "upserted" : "replaced";
+        const answer = await answerOf(res, base);
+        process.stdout.write(`${verb} the master data of ${base}:\n${summary(answer, verb)}\n`);
+      } catch (err) {
+        fail("import", err);
+      }
+    });
+
+  master
+    .command("export")
+    .description("print the running hub's master data as one file (what import takes)")
+    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .action(async (opts: Common) => {
+      try {
+        const base = hubUrl(opts);
+        const bundle = await answerOf(await request(`${base}/api/master`), base);
+        process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
+      } catch (err) {
+        fail("export", err);
+      }
+    });
+}

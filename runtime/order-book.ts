@@ -1,0 +1,237 @@
+import type { MasterIndex } from "../domain/master/master-index";
+import type { MasterData, OpenItem, Reservation } from "../domain/master/types";
+import type { CanonicalOrder } from "../domain/order/canonical-order";
+import { decidedEvent, creditDecisionOf, type OrderDecidedEvent } from "../domain/order/decided";
+import type { Decision } from "../domain/order/decision";
+import type { OrderEvaluation } from "../domain/order/evaluate";
+import { logger } from "../observability/logger";
+import { getHubStore } from "../store";
+import type { DecisionEntry, HeldOrderRecord } from "../store/order-types";
+import type { HubStore, MasterKind, MasterWrite } from "../store/types";
+import { getMasterData, type MasterDataService } from "./master-data";
+import { PendingReleases } from "./pending-releases";
+import { today } from "./today";
+
+export { today };
+
+/**
+ * The order book: what the hub decided about each order and what follows from it. Releasing an order reserves what
+ * ATP confirmed and counts the order as an open order of its customer (master data, so that the next order sees both);
+ * holding one keeps it for a payment or a credit controller (credit-release.ts); every decision goes into the order's
+ * history for the timeline. Each of these is one store transaction, written once per event: a decision recorded again
+ * after a crash records nothing twice. Between a release and the master data's index holding it, the rules read the
+ * index with the release counted already (`view()`, pending-releases.ts).
+ */
+export class OrderBook {
+  readonly pending: PendingReleases;
+  /** Master data changes this book asked for, by their source, with the orders they hold. */
+  private readonly applying = new Map<string, string[]>();
+  private masterChanges = 0;
+  private sequence = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly store: HubStore,
+    readonly master: MasterDataService,
+    readonly clock: () => number = Date.now,
+  ) {
+    this.pending = new PendingReleases(clock);
+    master.onChange((change) => {
+      this.masterChanges++;
+      const orders = this.applying.get(change.source);
+      if (!orders) return;
+      this.applying.delete(change.source);
+      for (const key of orders) this.pending.drop(key);
+    });
+  }
+
+  ready(): Promise<MasterIndex> {
+    return this.master.ready();
+  }
+
+  get isReady(): boolean {
+    return this.master.isReady;
+  }
+
+  /** Goes up whenever what the rules read changes: a decision made on an older version may be out of date. */
+  get version(): number {
+    return this.masterChanges + this.pending.version;
+  }
+
+  /** The master data the rules read: the index, with the orders released since it was built counted. */
+  view(): MasterIndex {
+    return this.pending.view(this.master.current());
+  }
+
+  /**
+   * The event for an evaluated order. A released order's reservations and open order count from this moment on, so
+   * that the next order is evaluated against them; `record()` makes them lasting, `forget()` takes them back.
+   */
+  decide(order: CanonicalOrder, evaluation: Pick<OrderEvaluation, "at" | "decisions">): OrderDecidedEvent {
+    const event = decidedEvent(order, evaluation);
+    if (event.outcome === "released") this.pending.add(event.orderKey, reservationsOf(event), openOrderOf(event));
+    return event;
+  }
+
+  /** What was counted for an order that goes no further (a repeat: its first decision stands). */
+  forget(orderKey: string): void {
+    this.pending.drop(orderKey);
+  }
+
+  /**
+   * Records a decided order: its history; a held order, to be let go later; a released one's reservations and open
+   * order. `eventId` is the event's message id: recording the same event again records nothing twice.
+   */
+  async record(event: OrderDecidedEvent, eventId: string): Promise<void> {
+    const now = this.clock();
+    const master = event.outcome === "released" ? releaseWrites([event]) : [];
+    await this.store.orders.writeOrderBook({
+      decisions: historyOf(event, eventId, now),
+      held: event.outcome === "held" ? [heldRecordOf(event, now)] : [],
+      master,
+    });
+    if (master.length) await this.applyToMaster(master, [event.orderKey]);
+    else this.pending.drop(event.orderKey);
+  }
+
+  /**
+   * The outcome of an approval, as the approval desk announces it (runtime/approval-desk.ts, its `RecordDecision`):
+   * the approver's word and the order's outcome in the order's history, and for an approved order its reservations and
+   * open order, as a release in the decisions flow writes them. Recording the same event again records nothing twice.
+   */
+  async recordApproval(event: ApprovalOutcomeEvent, eventId: string): Promise<void> {
+    const now = this.clock();
+    const released = event.outcome === "released";
+    const by = event.approval?.decidedBy ?? undefined;
+    const comment = event.approval?.comment ?? undefined;
+    const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
+    const word = released ? `approved${by ? ` by ${by}` : ""}${comment ? `: ${comment}` : ""}` : (event.reason ?? event.reasons[0] ?? "rejected");
+    const decisions: DecisionEntry[] = [
+      { ...head, rule: "approval", outcome: released ? "ok" : "reject", reasons: [word], ...(by ? { by, comment } : {}) },
+      { ...head, rule: "order", outcome: event.outcome, reasons: event.reasons, detail: event.confirmations ? { confirmations: event.confirmations } : undefined },
+    ];
+    const master = released ? releaseWrites([event as OrderDecidedEvent]) : [];
+    if (released) this.pending.add(event.orderKey, reservationsOf(event), openOrderOf(event));
+    try {
+      await this.store.orders.writeOrderBook({ decisions, master });
+    } catch (err) {
+      this.pending.drop(event.orderKey);
+      throw err;
+    }
+    if (master.length) await this.applyToMaster(master, [event.orderKey]);
+  }
+
+  /** An order's history: by key, or every revision of the number (the buyer's, with `buyer`), oldest entry first. */
+  history(query: { orderKey?: string; orderNumber?: string; buyer?: string }): Promise<DecisionEntry[]> {
+    return this.store.orders.orderHistory(query);
+  }
+
+  /** Runs `work` after every release and payment asked before it: they read and change the same open items. */
+  serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Master data written in the store with the order book brought into the master data's memory and index (the store
+   * holds it already: this writes the same records again). The orders' pending entries go as the index takes them.
+   * A failure here leaves the store right and the memory behind until the next start: it is logged, not thrown.
+   */
+  async applyToMaster(writes: readonly MasterWrite[], orders: readonly string[]): Promise<void> {
+    const source = `order book #${++this.sequence}: ${orders.slice(0, 3).join(", ")}${orders.length > 3 ? ` and ${orders.length - 3} more` : ""}`;
+    this.applying.set(source, [...orders]);
+    try {
+      const bundle: Partial<Record<MasterKind, object[]>> = {};
+      for (const w of writes) if (w.kind !== "settings" && w.mode === "upsert") bundle[w.kind] = [...(bundle[w.kind] ?? []), ...w.records];
+      if (Object.keys(bundle).length) await this.master.applyBundle(bundle as MasterData, "upsert", source);
+      for (const w of writes) if (w.kind !== "settings" && w.mode === "delete") await this.master.remove(w.kind, w.records, source);
+    } catch (err) {
+      logger.error({ err, orders }, `order book: stored, but the master data in memory missed it until the next start: ${(err as Error).message}`);
+    } finally {
+      if (this.applying.delete(source)) for (const key of orders) this.pending.drop(key);
+    }
+  }
+}
+
+/** What ATP confirmed, as reservations under the order's key: one per item and warehouse (the master data's key), on its earliest date. */
+export function reservationsOf(event: Pick<OrderDecidedEvent, "orderKey" | "confirmations">): Reservation[] {
+  const byKey = new Map<string, Reservation>();
+  for (const c of event.confirmations ?? []) {
+    if (!(c.quantity > 0)) continue;
+    const key = `${c.sku}\u0000${c.warehouse}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { sku: c.sku, warehouse: c.warehouse, quantity: c.quantity, date: c.date, order: event.orderKey });
+    else {
+      seen.quantity = Math.round((seen.quantity + c.quantity) * 1e6) / 1e6;
+      if (c.date < seen.date) seen.date = c.date;
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** A released order as an open order of its customer, at what credit-check counted it (none for a customer the master lacks). */
+export function openOrderOf(event: Pick<OrderDecidedEvent, "orderKey" | "buyer" | "decisions">): OpenItem | undefined {
+  const exposure = creditDecisionOf(event.decisions)?.exposure;
+  if (!exposure) return undefined;
+  return { customer: event.buyer, type: "open-order", document: event.orderKey, amount: exposure.thisOrder };
+}
+
+/** The master data releasing these orders writes: their reservations and open orders. */
+export function releaseWrites(events: readonly OrderDecidedEvent[]): MasterWrite[] {
+  const reservations = events.flatMap(reservationsOf);
+  const openItems = events.flatMap((e) => openOrderOf(e) ?? []);
+  const writes: MasterWrite[] = [];
+  if (reservations.length) writes.push({ kind: "reservations", mode: "upsert", records: reservations });
+  if (openItems.length) writes.push({ kind: "openItems", mode: "upsert", records: openItems });
+  return writes;
+}
+
+/** The figures behind a decision, without what the entry has already. */
+function detailOf(d: Decision): unknown {
+  const { rule: _rule, outcome: _outcome, reasons: _reasons, ...detail } = d;
+  return Object.keys(detail).length ? detail : undefined;
+}
+
+/** The history entries of an event: each rule's decision, then the order's outcome. */
+export function historyOf(event: OrderDecidedEvent, eventId: string, now: number, only?: ReadonlySet<string>): DecisionEntry[] {
+  const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
+  const who = event.release?.by ? { by: event.release.by, comment: event.release.comment } : {};
+  const rules: DecisionEntry[] = event.decisions
+    .filter((d) => !only || only.has(d.rule))
+    .map((d) => ({ ...head, rule: d.rule, outcome: d.outcome, reasons: d.reasons, detail: detailOf(d), ...(d.rule === "credit" ? who : {}) }));
+  const detail = event.confirmations ? { confirmations: event.confirmations } : undefined;
+  return [...rules, { ...head, rule: "order", outcome: event.outcome, reasons: event.reasons, detail, ...who }];
+}
+
+export function heldRecordOf(event: OrderDecidedEvent, now: number): HeldOrderRecord {
+  const exposure = creditDecisionOf(event.decisions)?.exposure;
+  return {
+    orderKey: event.orderKey,
+    orderNumber: event.orderNumber,
+    buyer: event.buyer,
+    revision: event.revision,
+    customer: event.buyer,
+    amount: exposure?.thisOrder ?? event.amount.payable,
+    currency: exposure?.currency ?? event.amount.currency,
+    heldAt: now,
+    at: event.at,
+    event: JSON.stringify(event),
+  };
+}
+
+/** An approval's `order.released` or `order.rejected`, as far as the order book reads it. */
+export type ApprovalOutcomeEvent = Pick<OrderDecidedEvent, "orderKey" | "orderNumber" | "revision" | "buyer" | "at" | "reasons" | "decisions" | "confirmations"> & {
+  outcome: string;
+  reason?: string;
+  approval?: { decidedBy?: string | null; comment?: string | null };
+};
+
+let book: OrderBook | undefined;
+
+/** The process's order book, on the process's store and master data (a store replaced in tests gets a book of its own). */
+export function getOrderBook(): OrderBook {
+  const store = getHubStore();
+  if (book?.store !== store) book = new OrderBook(store, getMasterData());
+  return book;
+}

@@ -1,0 +1,143 @@
+// The writer thread's part for the order book (store/sqlite-writer.cjs hands it the messages marked `orders`): every
+// write is one transaction holding the order's history entries, held orders, releases, a payment and the master data
+// that goes with them (reservations, open items), so that a crash leaves all of it or none. Plain JavaScript, as the
+// writer is. The tables are schema step 5 (store/sqlite-schema.ts).
+"use strict";
+
+const { masterStore } = require("./sqlite-master.cjs");
+
+const SQL = {
+  entry: `INSERT INTO order_decisions (order_key, order_number, buyer, revision, event, rule, outcome, at, reasons, detail, by_whom, comment, recorded_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_key, event, rule) DO NOTHING`,
+  hold: `INSERT INTO held_orders (order_key, order_number, buyer, revision, customer, amount, currency, held_at, at, event, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held') ON CONFLICT (order_key) DO NOTHING`,
+  release: `UPDATE held_orders SET status = 'released', released_at = ?, released_by = ?, comment = ?, payment = ?, release_event = ?
+            WHERE order_key = ? AND status = 'held'`,
+  payment: `INSERT INTO payments (payment, customer, amount, invoice, applied_at, releases) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (payment) DO NOTHING`,
+  paymentRead: `SELECT payment, customer, amount, invoice, applied_at, releases FROM payments WHERE payment = ?`,
+  historyByKey: `SELECT * FROM order_decisions WHERE order_key = ? ORDER BY id`,
+  historyByNumber: `SELECT * FROM order_decisions WHERE order_number = ? ORDER BY id`,
+  historyByBuyer: `SELECT * FROM order_decisions WHERE order_number = ? AND buyer = ? ORDER BY id`,
+};
+
+/** Refuses the whole transaction with an answer instead of an error. */
+class Refused extends Error {
+  constructor(answer) {
+    super(answer.outcome);
+    this.answer = answer;
+  }
+}
+
+const text = (v) => (v === undefined || v === null ? null : String(v));
+
+function orderStore(db) {
+  const s = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]));
+  const master = masterStore(db);
+
+  const write = db.transaction((w) => {
+    if (w.payment) {
+      const p = w.payment;
+      const inserted = s.payment.run(p.payment, p.customer, p.amount, text(p.invoice), p.appliedAt, JSON.stringify(p.releases)).changes;
+      if (inserted === 0) throw new Refused({ outcome: "payment-known" });
+    }
+    const notHeld = [];
+    for (const r of w.releases ?? []) {
+      if (s.release.run(r.releasedAt, text(r.by), text(r.comment), text(r.payment), r.event, r.orderKey).changes === 0) notHeld.push(r.orderKey);
+    }
+    if (notHeld.length) throw new Refused({ outcome: "not-held", orders: notHeld });
+    for (const h of w.held ?? []) s.hold.run(h.orderKey, h.orderNumber, h.buyer, h.revision, h.customer, h.amount, h.currency, h.heldAt, h.at, h.event);
+    for (const e of w.decisions ?? []) {
+      const detail = e.detail === undefined ? null : JSON.stringify(e.detail);
+      s.entry.run(e.orderKey, e.orderNumber, e.buyer, e.revision, e.event, e.rule, e.outcome, e.at, JSON.stringify(e.reasons), detail, text(e.by), text(e.comment), e.recordedAt);
+    }
+    // the master data writes, packed on the main thread (store/sqlite-master.ts), in this same transaction
+    if (w.master && w.master.length) master.handle({ master: "write", writes: w.master });
+    return { outcome: "done" };
+  });
+
+  function heldOrders(q) {
+    const where = [];
+    const args = [];
+    for (const [column, value] of [["order_key", q.orderKey], ["order_number", q.orderNumber], ["buyer", q.buyer], ["customer", q.customer], ["payment", q.payment]]) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        args.push(value);
+      }
+    }
+    const status = q.status ?? "held";
+    if (status !== "any") {
+      where.push("status = ?");
+      args.push(status);
+    }
+    const sql = `SELECT * FROM held_orders${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY held_at, order_key`;
+    return db.prepare(sql).all(...args).map((r) => ({
+      orderKey: r.order_key,
+      orderNumber: r.order_number,
+      buyer: r.buyer,
+      revision: r.revision,
+      customer: r.customer,
+      amount: r.amount,
+      currency: r.currency,
+      heldAt: r.held_at,
+      at: r.at,
+      event: r.event,
+      status: r.status,
+      releasedAt: r.released_at,
+      releasedBy: r.released_by,
+      comment: r.comment,
+      payment: r.payment,
+      releaseEvent: r.release_event,
+    }));
+  }
+
+  function history(q) {
+    const rows = q.orderKey !== undefined ? s.historyByKey.all(q.orderKey) : q.buyer !== undefined ? s.historyByBuyer.all(q.orderNumber, q.buyer) : s.historyByNumber.all(q.orderNumber);
+    return rows.map((r) => ({
+      orderKey: r.order_key,
+      orderNumber: r.order_number,
+      buyer: r.buyer,
+      revision: r.revision,
+      event: r.event,
+      rule: r.rule,
+      outcome: r.outcome,
+      at: r.at,
+      reasons: JSON.parse(r.reasons),
+      ...(r.detail === null ? {} : { detail: JSON.parse(r.detail) }),
+      ...(r.by_whom === null ? {} : { by: r.by_whom }),
+      ...(r.comment === null ? {} : { comment: r.comment }),
+      recordedAt: r.recorded_at,
+    }));
+  }
+
+  function payment(id) {
+    const r = s.paymentRead.get(id);
+    if (!r) return null;
+    return { payment: r.payment, customer: r.customer, amount: r.amount, ...(r.invoice === null ? {} : { invoice: r.invoice }), appliedAt: r.applied_at, releases: JSON.parse(r.releases) };
+  }
+
+  function handle(message) {
+    switch (message.orders) {
+      case "write":
+        try {
+          return { committed: true, result: write(message.write) };
+        } catch (err) {
+          if (err instanceof Refused) return { committed: false, result: err.answer };
+          throw err;
+        }
+      case "history":
+        return { committed: false, result: history(message.query) };
+      case "held":
+        return { committed: false, result: heldOrders(message.query) };
+      case "payment":
+        return { committed: false, result: payment(message.payment) };
+      default:
+        throw new Error(`unknown order book operation "${message.orders}"`);
+    }
+  }
+
+  /** Answers an `orders` message: `{ committed, result }`, or throws (then nothing was written). */
+  return { handle };
+}
+
+module.exports = { orderStore };

@@ -1,0 +1,28 @@
+// The order book on its way to and from the writer thread (store/sqlite-orders.cjs): an operation and its arguments go,
+// plain records come back. The master data a write carries is packed as master data writes are (sqlite-master.ts).
+import { packMasterWrites } from "./sqlite-master";
+import type { DecisionEntry, HeldOrderState, OrderBookWrite, OrderBookWriteResult, OrderQuery, OrderStore, PaymentRecord } from "./order-types";
+
+/** Sends one operation to the writer thread and resolves with its answer. */
+export type SendToWriter = (message: Record<string, unknown>) => Promise<unknown>;
+
+export class SqliteOrderStore implements OrderStore {
+  constructor(private readonly send: SendToWriter) {}
+
+  async writeOrderBook(write: OrderBookWrite): Promise<OrderBookWriteResult> {
+    const packed = { ...write, master: packMasterWrites(write.master ?? []) };
+    return (await this.send({ orders: "write", write: packed })) as OrderBookWriteResult;
+  }
+
+  async orderHistory(query: Pick<OrderQuery, "orderKey" | "orderNumber" | "buyer">): Promise<DecisionEntry[]> {
+    return (await this.send({ orders: "history", query })) as DecisionEntry[];
+  }
+
+  async heldOrders(query: OrderQuery): Promise<HeldOrderState[]> {
+    return (await this.send({ orders: "held", query })) as HeldOrderState[];
+  }
+
+  async paymentRecord(payment: string): Promise<PaymentRecord | undefined> {
+    return ((await this.send({ orders: "payment", payment })) as PaymentRecord | null) ?? undefined;
+  }
+}
