@@ -6,6 +6,7 @@ import { logger } from "../observability/logger";
 import { ADMIN_ROOT, NODE_ROOT, buildSettings } from "../settings";
 import { closeHubStore, getHubStore } from "../store";
 import { getMasterData } from "./master-data";
+import { getOrderBook } from "./order-book";
 import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
 import { apiNotFound, apiRouter } from "./api";
 import { startApprovalDesk, stopApprovalDesk } from "./approval-desk";
@@ -68,7 +69,8 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   try {
     await RED.start();
     // approvals waiting in the store: their deadlines and the events a crash left owed (runtime/approval-desk.ts)
-    startApprovalDesk(apiBroker);
+    // an approved or rejected order gets its history, and an approved one its reservations, before its event goes out
+    startApprovalDesk(apiBroker, { record: (event, id) => getOrderBook().recordApproval(event, id) });
     const port = await listen(server, config.port);
     logStarted(port);
     return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker)) };
