@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import amqp, { type ChannelModel } from "amqplib";
-import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, declareHubTopology, declareQueue } from "../connectors/amqp/topology";
+import { DEAD_LETTER_QUEUE, EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, bindQueue, declareHubTopology, declareQueue } from "../connectors/amqp/topology";
 
 export const COUNT = Number(process.env.BENCH_ORDERS) || 20_000;
 export const PREFETCH = Number(process.env.BENCH_PREFETCH ?? 100);
@@ -17,7 +17,7 @@ export const RELAY_QUEUE = "orderhub.bench.relay";
 export const RELAY_KEY = "relay.accepted";
 const ROOT = resolve(__dirname, "../..");
 export const MAIN = join(ROOT, "dist/runtime/main.js");
-const TIMEOUT_MS = 600_000;
+const TIMEOUT_MS = (Number(process.env.BENCH_TIMEOUT_S) || 600) * 1000;
 
 export interface RunResult {
   name: string;
@@ -35,6 +35,12 @@ export interface RunResult {
    * the other threads on the machine (the broker's, the process's own helpers) held it up.
    */
   mainWaitShare: number;
+  /** Events the tap counted, by routing key. */
+  byKey: Record<string, number>;
+  /** The clock was stopped at the run's cap before every event had arrived: the rate is that of the events counted. */
+  cut: boolean;
+  /** Messages in orderhub.dlq once the run ended. */
+  deadLettered: number;
 }
 
 /** The local broker's Erlang VM, whose CPU shares the machine with the process under test. */
@@ -88,14 +94,28 @@ async function preload(conn: ChannelModel, queue: string, bodies: Buffer[], idPr
   await ch.close();
 }
 
-/** Counts the events routed with `key` on orderhub.events from now on. */
-async function tap(conn: ChannelModel, key: string): Promise<{ count(): number; close(): Promise<void> }> {
+interface Tap {
+  count(): number;
+  byKey(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** Counts the events routed with any of `keys` on orderhub.events from now on (in all, and by routing key). */
+async function tap(conn: ChannelModel, keys: string | readonly string[]): Promise<Tap> {
   const ch = await conn.createChannel();
   const { queue } = await ch.assertQueue("", { exclusive: true });
-  await ch.bindQueue(queue, EVENTS_EXCHANGE, key);
+  for (const key of typeof keys === "string" ? [keys] : keys) await ch.bindQueue(queue, EVENTS_EXCHANGE, key);
   let n = 0;
-  await ch.consume(queue, () => void n++, { noAck: true });
-  return { count: () => n, close: () => ch.close() };
+  const byKey: Record<string, number> = {};
+  await ch.consume(
+    queue,
+    (m) => {
+      n++;
+      if (m) byKey[m.fields.routingKey] = (byKey[m.fields.routingKey] ?? 0) + 1;
+    },
+    { noAck: true },
+  );
+  return { count: () => n, byKey: () => ({ ...byKey }), close: () => ch.close() };
 }
 
 async function depth(conn: ChannelModel, queue: string): Promise<number> {
@@ -107,16 +127,27 @@ async function depth(conn: ChannelModel, queue: string): Promise<number> {
   }
 }
 
+async function allEmpty(conn: ChannelModel, queues: readonly string[]): Promise<boolean> {
+  for (const queue of queues) if ((await depth(conn, queue)) !== 0) return false;
+  return true;
+}
+
 /**
  * From `begun` (the moment the consumer started consuming, as the child process stamped it) until the tap has counted
- * every message and the source queue is empty; progress every 3 s.
+ * every message and the queues are empty; progress every 3 s. With `capMs`, the clock stops there if it has not
+ * already (`cut`), and the events counted by then are the run's.
  */
-async function timeDrain(name: string, begun: number, conn: ChannelModel, queue: string, counted: () => number, alive: () => boolean): Promise<number> {
+async function timeDrain(name: string, begun: number, conn: ChannelModel, queues: readonly string[], counted: () => number, proc: Pick<Child, "alive" | "output">, capMs = Infinity): Promise<{ seconds: number; cut: boolean; counted: number }> {
   let lastReport = begun;
   for (;;) {
     const n = counted();
-    if (n >= COUNT && (await depth(conn, queue)) === 0) return (Date.now() - begun) / 1000;
-    if (!alive()) throw new Error(`${name}: the process exited after ${n} of ${COUNT} events`);
+    if (n >= COUNT && (await allEmpty(conn, queues))) return { seconds: (Date.now() - begun) / 1000, cut: false, counted: n };
+    if (!proc.alive()) throw new Error(`${name}: the process exited after ${n} of ${COUNT} events; its last words:\n${proc.output().split("\n").slice(-15).join("\n")}`);
+    if (Date.now() - begun >= capMs) {
+      const seconds = (Date.now() - begun) / 1000;
+      console.log(`  ${name}: cut at ${seconds.toFixed(0)} s, ${n} of ${COUNT} events counted`);
+      return { seconds, cut: true, counted: n };
+    }
     if (Date.now() - begun > TIMEOUT_MS) throw new Error(`${name}: only ${n} of ${COUNT} events after ${TIMEOUT_MS / 1000} s`);
     if (Date.now() - lastReport >= 3000) {
       lastReport = Date.now();
@@ -139,7 +170,7 @@ function child(args: string[], env: NodeJS.ProcessEnv) {
     proc,
     output: () => out,
     alive: () => proc.exitCode === null && proc.signalCode === null,
-    async waitFor(what: string, test: (out: string) => boolean, timeoutMs = 30_000): Promise<void> {
+    async waitFor(what: string, test: (out: string) => boolean, timeoutMs = 120_000): Promise<void> {
       const until = Date.now() + timeoutMs;
       while (!test(out)) {
         if (proc.exitCode !== null || Date.now() > until) throw new Error(`no ${what}:\n${out}`);
@@ -179,40 +210,69 @@ export interface HubVariant {
   flags?: string[];
 }
 
+/** What a hub run runs and counts; the defaults are the intake bench's. */
+export interface HubRun {
+  /** The run's name in the tables (default "intake flow (hub)"). */
+  name?: string;
+  /** The files of flows/ the hub runs (default config.json and order-intake.json). */
+  flows?: string[];
+  /** The routing keys on orderhub.events whose events the tap counts (default order.accepted): COUNT of them end the run. */
+  tapKeys?: string[];
+  /**
+   * Queues declared and bound before the preload, as the flows' amqp-in nodes declare them (quorum, dead-lettering),
+   * so that no event is published before the queue that takes it is bound.
+   */
+  queues?: Array<{ queue: string; patterns: string[] }>;
+  /** Queues besides the inbound one that must be empty at the end. */
+  drained?: string[];
+  /** A data dir copied as the hub's (a store with master data loaded, for instance); default an empty one. */
+  dataTemplate?: string;
+  /** Stop the clock this many seconds after the start even when not every event has arrived. */
+  capSeconds?: number;
+}
+
 /** The compiled hub with the shipped flows on a temp data dir, timed from its "consuming" log line to the last event. */
-export async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[], variant: HubVariant = {}): Promise<RunResult> {
+export async function runHub(conn: ChannelModel, amqpUrl: string, bodies: Buffer[], variant: HubVariant = {}, run: HubRun = {}): Promise<RunResult> {
+  for (const { queue, patterns } of run.queues ?? []) {
+    await declareQueue(() => conn.createChannel(), queue);
+    await bindQueue(() => conn.createChannel(), queue, EVENTS_EXCHANGE, patterns);
+  }
   await preload(conn, INBOUND_ORDERS_QUEUE, bodies, "bench-in");
-  const events = await tap(conn, "order.accepted");
+  const events = await tap(conn, run.tapKeys ?? "order.accepted");
   const dir = mkdtempSync(join(tmpdir(), "orderhub-bench-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const flowsDir = join(dir, "flows");
   mkdirSync(flowsDir);
-  for (const file of ["config.json", "order-intake.json"]) cpSync(join(ROOT, "flows", file), join(flowsDir, file));
+  for (const file of run.flows ?? ["config.json", "order-intake.json"]) cpSync(join(ROOT, "flows", file), join(flowsDir, file));
+  if (run.dataTemplate) cpSync(run.dataTemplate, join(dir, "data"), { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, ...variant.env, PORT: "0", AMQP_URL: amqpUrl, LOG_LEVEL: "info", ORDERHUB_DATA_DIR: join(dir, "data"), ORDERHUB_FLOWS_DIR: flowsDir };
   const hub = child([...(variant.flags ?? nodeFlags()), variant.main ?? MAIN], env);
   try {
     await hub.waitFor(`"consuming from ${INBOUND_ORDERS_QUEUE}" from the hub`, (out) => consumingSince(out, INBOUND_ORDERS_QUEUE) !== undefined);
-    return await measure("intake flow (hub)", consumingSince(hub.output(), INBOUND_ORDERS_QUEUE)!, conn, INBOUND_ORDERS_QUEUE, events, hub);
+    const queues = [INBOUND_ORDERS_QUEUE, ...(run.drained ?? [])];
+    return await measure(run.name ?? "intake flow (hub)", consumingSince(hub.output(), INBOUND_ORDERS_QUEUE)!, conn, queues, events, hub, run.capSeconds);
   } finally {
     await hub.stop();
     await events.close();
   }
 }
 
-/** Time the drain of `queue` into the tap, then read the process's peak memory while it still runs. */
-async function measure(name: string, begun: number, conn: ChannelModel, queue: string, events: { count(): number }, proc: Child): Promise<RunResult> {
+/** Time the drain of the queues into the tap, then read the process's peak memory while it still runs. */
+async function measure(name: string, begun: number, conn: ChannelModel, queues: readonly string[], events: Tap, proc: Child, capSeconds?: number): Promise<RunResult> {
   const broker = brokerPid();
   const cpuBefore = cpuSeconds(proc.proc.pid!);
   const mainBefore = cpuSeconds(proc.proc.pid!, true);
   const brokerBefore = broker ? cpuSeconds(broker) : NaN;
   const waitBefore = runQueueSeconds(proc.proc.pid!);
-  const seconds = await timeDrain(name, begun, conn, queue, events.count, proc.alive);
+  const { seconds, cut, counted } = await timeDrain(name, begun, conn, queues, events.count, proc, capSeconds === undefined ? Infinity : capSeconds * 1000);
   const cpu = cpuSeconds(proc.proc.pid!) - cpuBefore;
   const mainCpu = cpuSeconds(proc.proc.pid!, true) - mainBefore;
   const brokerCpu = broker ? cpuSeconds(broker) - brokerBefore : NaN;
   const waited = runQueueSeconds(proc.proc.pid!) - waitBefore;
-  const n = events.count();
-  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, mainMicrosPerMessage: (mainCpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n, mainWaitShare: waited / seconds };
+  const n = counted;
+  const byKey = events.byKey();
+  const deadLettered = await depth(conn, DEAD_LETTER_QUEUE);
+  return { name, messages: n, seconds, peakRssMb: peakRssMb(proc.proc.pid!), cpuMicrosPerMessage: (cpu * 1e6) / n, mainMicrosPerMessage: (mainCpu * 1e6) / n, brokerMicrosPerMessage: (brokerCpu * 1e6) / n, mainWaitShare: waited / seconds, byKey, cut, deadLettered };
 }
 
 /** The bare relay in a child process on the same vhost and data, timed from its "consuming" line to the last event. */
@@ -223,7 +283,7 @@ export async function runRelay(conn: ChannelModel, amqpUrl: string, bodies: Buff
   const relay = child([...nodeFlags(), join(__dirname, "relay.js"), amqpUrl, RELAY_QUEUE], process.env);
   try {
     await relay.waitFor("'consuming' from the relay", (out) => /consuming \d+/.test(out));
-    return await measure("bare amqplib relay", Number(/consuming (\d+)/.exec(relay.output())![1]), conn, RELAY_QUEUE, events, relay);
+    return await measure("bare amqplib relay", Number(/consuming (\d+)/.exec(relay.output())![1]), conn, [RELAY_QUEUE], events, relay);
   } finally {
     await relay.stop();
     await events.close();
@@ -236,6 +296,11 @@ function nodeFlags(): string[] {
 }
 
 const cleanups: Array<() => void> = [];
+
+/** Something to undo when the bench ends (a temp dir), also when it fails or is stopped. */
+export function atCleanUp(fn: () => void): void {
+  cleanups.push(fn);
+}
 
 function cleanUp(): void {
   for (const proc of running) proc.kill("SIGKILL");

@@ -3,6 +3,12 @@ import { DocumentError, OrderFormat } from "./errors";
 import { head } from "./formats/text";
 
 const UBL_ORDER_NS = "urn:oasis:names:specification:ubl:schema:xsd:Order-2";
+/** UBL documents about an order: a change or a cancellation becomes a canonical order with its purpose. */
+const UBL_ORDER_DOCUMENTS: Record<string, string> = {
+  Order: UBL_ORDER_NS,
+  OrderChange: "urn:oasis:names:specification:ubl:schema:xsd:OrderChange-2",
+  OrderCancellation: "urn:oasis:names:specification:ubl:schema:xsd:OrderCancellation-2",
+};
 
 const CONTENT_TYPES: Record<string, OrderFormat | "xml"> = {
   "application/edifact": "edifact",
@@ -25,13 +31,13 @@ function rootElement(text: string): { name: string; tag: string } | undefined {
 function sniffXml(text: string): OrderFormat {
   const root = rootElement(text);
   if (!root) throw new DocumentError("unknown-format", "XML document has no root element");
-  if (root.name === "Order" && root.tag.includes(UBL_ORDER_NS)) return "ubl";
+  if (UBL_ORDER_DOCUMENTS[root.name] && root.tag.includes(`"${UBL_ORDER_DOCUMENTS[root.name]}"`)) return "ubl";
   if (/^ORDERS0[1-5]$/.test(root.name)) return "idoc";
   if (root.name === "cXML" && /<OrderRequest[\s>]/.test(text)) return "cxml";
   const ns = /xmlns(?::\w+)?="([^"]+)"/.exec(root.tag);
   throw new DocumentError(
     "unknown-format",
-    `XML root <${root.name}>${ns ? ` (${ns[1]})` : ""} is not a supported order document (UBL Order, IDoc ORDERS05, cXML OrderRequest)`,
+    `XML root <${root.name}>${ns ? ` (${ns[1]})` : ""} is not a supported order document (UBL Order, OrderChange or OrderCancellation, IDoc ORDERS05, cXML OrderRequest)`,
   );
 }
 

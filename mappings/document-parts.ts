@@ -1,7 +1,7 @@
 // Which orders does a document hold? Most formats hold one; an EDIFACT interchange may hold several ORDERS messages,
 // an IDoc file several IDocs, a CSV file the rows of several order numbers and a JSON array several canonical orders.
 // Each becomes a part that is parsed, checked for its purpose (document-purpose.ts) and mapped on its own.
-import { idocNumber, idocsOf, refuseCxmlNonOrder, refuseEdifactNonOrder, refuseIdocNonOrder } from "./document-purpose";
+import { cxmlPurpose, edifactPurpose, idocNumber, idocPurpose, idocsOf, type PurposeOf } from "./document-purpose";
 import { DocumentError, OrderFormat } from "./errors";
 import { MappingContext } from "./functions";
 import { parseCsv, type CsvRow } from "./formats/csv";
@@ -11,6 +11,8 @@ import { parseXml } from "./formats/xml";
 export interface Parsed {
   input: unknown;
   ctx: MappingContext;
+  /** A change or a cancellation, and what its envelope says beyond the mapping (document-purpose.ts); none: an order. */
+  purpose?: PurposeOf;
 }
 
 /**
@@ -36,8 +38,8 @@ function edifactParts(body: Buffer | string): UnmappedPart[] {
     parse: () => {
       // read from the text now, and only once: a message keeps no segments of its own (formats/edifact.ts)
       const { ref, type, version, segments } = message;
-      refuseEdifactNonOrder({ ref, type, version, segments });
-      return { input: { interchange: header, message: { ref, type, version }, segments }, ctx };
+      const purpose = edifactPurpose({ ref, type, version, segments });
+      return { input: { interchange: header, message: { ref, type, version }, segments }, ctx, purpose };
     },
   }));
 }
@@ -49,8 +51,8 @@ function idocParts(body: Buffer | string): UnmappedPart[] {
     ref: idocNumber(idoc),
     noun: "IDoc",
     parse: () => {
-      refuseIdocNonOrder(idoc);
-      return { input: { ...tree, ORDERS05: { ...file, IDOC: idoc } }, ctx: { format: "idoc" } };
+      const purpose = idocPurpose(idoc);
+      return { input: { ...tree, ORDERS05: { ...file, IDOC: idoc } }, ctx: { format: "idoc" }, purpose };
     },
   }));
 }
@@ -82,8 +84,8 @@ export function parts(body: Buffer | string, format: Exclude<OrderFormat, "json"
       return csvParts(body);
     default: {
       const tree = parseXml(body, format);
-      if (format === "cxml") refuseCxmlNonOrder(tree);
-      return [{ noun: "order", parse: () => ({ input: tree, ctx: { format } }) }];
+      const purpose = format === "cxml" ? cxmlPurpose(tree) : undefined;
+      return [{ noun: "order", parse: () => ({ input: tree, ctx: { format }, purpose }) }];
     }
   }
 }

@@ -1,17 +1,32 @@
-// Does the document place new (or revised) orders? Responses, changes and cancellations travel in the same envelopes as
-// orders: an IDoc ORDERS05 whose message type is ORDRSP, a cXML OrderRequest of type "delete", an EDIFACT ORDERS whose
-// BGM says "cancellation". Mapped field by field, each would come out as a valid-looking order, so it is refused here,
-// before the mapping, with a sentence that says what it is. Envelopes with several orders (an interchange's messages,
-// a file's IDocs) are checked one order at a time: each is refused or taken on its own.
+// What does the document do with an order: place it, change it or cancel it? Changes and cancellations travel in the
+// same envelopes as orders (an IDoc ORDERS05 of message type ORDCHG, a cXML OrderRequest of type "update" or
+// "delete", an EDIFACT ORDERS whose BGM cancels, an EDIFACT ORDCHG, UBL OrderChange and OrderCancellation): each
+// becomes a canonical order with its `purpose` ("change" or "cancel"). What takes no order at all (an order response)
+// is refused here, before the mapping, with a sentence that says what it is. Envelopes with several orders (an
+// interchange's messages, a file's IDocs) are checked one order at a time: each is refused or taken on its own.
 import { DocumentError } from "./errors";
 import { text } from "./functions";
-import { EdifactMessage, segmentLocation } from "./formats/edifact";
+import type { EdifactMessage, Segment } from "./formats/edifact";
 import type { XmlTree } from "./formats/xml";
 
-/** SAP message types that travel in the ORDERS05 basic type. */
-const IDOC_MESSAGE_TYPES: Record<string, string> = {
+/** What a document does with its order; "order" places it (the default, left out of the canonical order). */
+export type OrderPurpose = "order" | "change" | "cancel";
+
+/**
+ * A document's purpose and what the format says beyond its mapping: the order a change refers to, and its revision
+ * (`null`: the format gives none, the hub assigns the previous revision + 1 at intake).
+ */
+export interface PurposeOf {
+  purpose: OrderPurpose;
+  orderNumber?: string;
+  revision?: number | null;
+}
+
+const ORDER: PurposeOf = { purpose: "order" };
+
+/** SAP message types that travel in the ORDERS05 basic type and take no order. */
+const IDOC_NON_ORDERS: Record<string, string> = {
   ORDRSP: "an order response",
-  ORDCHG: "an order change",
 };
 
 /** EDIFACT 1225 message function codes that take an order back rather than place it. */
@@ -35,33 +50,33 @@ export function idocsOf(tree: XmlTree): unknown[] {
 /** The IDoc number (EDI_DC40/DOCNUM) of one IDoc, when it has one. */
 export const idocNumber = (idoc: unknown): string | undefined => text(at(idoc, "EDI_DC40", "DOCNUM"));
 
-/** IDoc ORDERS05: EDI_DC40/MESTYP, when given, must be ORDERS (ORDRSP and ORDCHG travel in the same basic type). */
-export function refuseIdocNonOrder(idoc: unknown): void {
+/** IDoc ORDERS05: EDI_DC40/MESTYP ORDERS (or none) places an order, ORDCHG changes one (the hub numbers the revision); ORDRSP is refused. */
+export function idocPurpose(idoc: unknown): PurposeOf {
   const messageType = text(at(idoc, "EDI_DC40", "MESTYP"))?.toUpperCase();
-  if (messageType === undefined || messageType === "ORDERS") return;
+  if (messageType === undefined || messageType === "ORDERS") return ORDER;
+  if (messageType === "ORDCHG") return { purpose: "change", revision: null };
   const number = idocNumber(idoc);
-  const what = IDOC_MESSAGE_TYPES[messageType] ? ` (${IDOC_MESSAGE_TYPES[messageType]})` : "";
-  throw new DocumentError("not-an-order", `EDI_DC40/MESTYP: IDoc${number ? ` ${number}` : ""} is message type ${messageType}${what}, not ORDERS: only orders are taken in`, {
+  const what = IDOC_NON_ORDERS[messageType] ? ` (${IDOC_NON_ORDERS[messageType]})` : "";
+  throw new DocumentError("not-an-order", `EDI_DC40/MESTYP: IDoc${number ? ` ${number}` : ""} is message type ${messageType}${what}, not ORDERS or ORDCHG: only orders and their changes are taken in`, {
     format: "idoc",
   });
 }
 
 /**
  * cXML OrderRequestHeader/@type: "new" (the default) is an order; "update" replaces an earlier version and must say
- * which version it is (a second version 1 would be taken for a duplicate of the first and dropped); "delete" cancels.
+ * which version it is (a second version 1 would be taken for a duplicate of the first and dropped); "delete" cancels
+ * (its version when it gives one, else the hub numbers it).
  */
-export function refuseCxmlNonOrder(tree: XmlTree): void {
+export function cxmlPurpose(tree: XmlTree): PurposeOf {
   const header = at(tree, "cXML", "Request", "OrderRequest", "OrderRequestHeader");
   const type = (text(at(header, "type")) ?? "new").toLowerCase();
   const orderId = text(at(header, "orderID"));
   const order = orderId ? `order ${orderId}` : "the order";
-  if (type === "new") return;
-  if (type === "delete") {
-    throw new DocumentError("cancellation", `OrderRequestHeader/@type: "delete" cancels ${order}; cancellations are not taken in as orders`, { format: "cxml" });
-  }
+  const version = Number(text(at(header, "orderVersion")));
+  if (type === "new") return ORDER;
+  if (type === "delete") return { purpose: "cancel", revision: Number.isInteger(version) && version >= 2 ? version - 1 : null };
   if (type === "update") {
-    const version = Number(text(at(header, "orderVersion")));
-    if (Number.isInteger(version) && version >= 2) return;
+    if (Number.isInteger(version) && version >= 2) return { purpose: "change" };
     throw new DocumentError(
       "version-missing",
       `OrderRequestHeader/@orderVersion: an "update" of ${order} needs orderVersion 2 or more; as version 1 it would be taken for a duplicate of the original`,
@@ -71,21 +86,25 @@ export function refuseCxmlNonOrder(tree: XmlTree): void {
   throw new DocumentError("unknown-operation", `OrderRequestHeader/@type: "${type}" is not a cXML order operation (new, update or delete)`, { format: "cxml" });
 }
 
+/** RFF+ON (the buyer's order number a change refers to), when the message gives one. */
+const referencedOrder = (segments: readonly Segment[]): string | undefined =>
+  segments.find((s) => s.tag === "RFF" && s.e1?.[0] === "ON" && s.e1?.[1])?.e1?.[1];
+
 /**
- * One message of an EDIFACT interchange must be an ORDERS (not INVOIC, ORDRSP …) whose BGM 1225 (message function)
- * places the order rather than cancelling or deleting it.
+ * One message of an EDIFACT interchange: an ORDERS places an order, unless its BGM 1225 (message function) cancels or
+ * deletes it; an ORDCHG changes the order RFF+ON names (else BGM's number), or cancels it with 1225 = 1 or 3. Neither
+ * gives a revision: the hub numbers it. Any other message type (INVOIC, ORDRSP …) is refused.
  */
-export function refuseEdifactNonOrder(message: EdifactMessage): void {
-  if (message.type !== "ORDERS") {
-    throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order`, { format: "edifact" });
+export function edifactPurpose(message: EdifactMessage): PurposeOf {
+  if (message.type !== "ORDERS" && message.type !== "ORDCHG") {
+    throw new DocumentError("unknown-format", `EDIFACT message ${message.ref} is ${message.type}, not an ORDERS order or an ORDCHG change`, { format: "edifact" });
   }
   const bgm = message.segments.find((s) => s.tag === "BGM");
   const code = bgm?.e3?.[0];
-  if (!bgm || code === undefined || !EDIFACT_CANCELLING_FUNCTIONS[code]) return;
-  const order = bgm.e2?.[0] ? `order ${bgm.e2[0]}` : "the order";
-  throw new DocumentError(
-    "cancellation",
-    `${segmentLocation(bgm)}: message function ${code} (${EDIFACT_CANCELLING_FUNCTIONS[code]}) takes back ${order}; cancellations are not taken in as orders`,
-    { format: "edifact", line: bgm.line },
-  );
+  const cancels = code !== undefined && EDIFACT_CANCELLING_FUNCTIONS[code] !== undefined;
+  if (message.type === "ORDERS" && !cancels) return ORDER;
+  const firstLine = message.segments.findIndex((s) => s.tag === "LIN");
+  const header = firstLine < 0 ? message.segments : message.segments.slice(0, firstLine);
+  const orderNumber = referencedOrder(header);
+  return { purpose: cancels ? "cancel" : "change", revision: null, ...(orderNumber ? { orderNumber } : {}) };
 }

@@ -59,10 +59,13 @@ export function finishOrder(draft: unknown, opts: FinishOptions): unknown {
   const source = (order.source ?? {}) as Json;
   const digits = minorUnits(String(order.currency));
   completeLines(order.lines, digits);
-  const revision = order.revision ?? 0;
+  // a change or a cancellation without a revision of its own is numbered at intake (previous revision + 1)
+  const changes = order.purpose === "change" || order.purpose === "cancel";
+  const revision = order.revision ?? (changes ? undefined : 0);
   const orderType = order.orderType ?? "standard";
   return Object.assign({ orderNumber: order.orderNumber, revision, orderType }, order, {
     revision,
+    lines: order.lines ?? [],
     orderType,
     source: { ...source, system: opts.sourceSystem ?? source.system ?? "unknown", format: opts.format },
     allowances: order.allowances ?? [],

@@ -4,6 +4,7 @@
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { detectFormat } from "./detect";
 import { jsonParts, parts, type UnmappedPart } from "./document-parts";
+import type { PurposeOf } from "./document-purpose";
 import { compileMapping, runMapping } from "./engine";
 import { DocumentError, OrderFormat } from "./errors";
 import { finishOrder } from "./finish";
@@ -89,9 +90,23 @@ export function partLabel(part: DocumentPart, noun = "order"): string {
 }
 
 async function mapPart(unmapped: UnmappedPart, format: Exclude<OrderFormat, "json">, opts: NormalizeOptions): Promise<CanonicalOrder> {
-  const { input, ctx } = unmapped.parse();
-  const draft = await runMapping(MAPPING_FILES[format], input, ctx);
+  const { input, ctx, purpose } = unmapped.parse();
+  const draft = withPurpose(await runMapping(MAPPING_FILES[format], input, ctx), purpose);
   return validate(finishOrder(draft, { format, sourceSystem: opts.sourceSystem }), format);
+}
+
+/**
+ * A change or a cancellation the envelope announced (document-purpose.ts): its purpose, the order it refers to, and its
+ * revision (none where the format gives none: the intake numbers it, previous revision + 1).
+ */
+function withPurpose(draft: unknown, purpose: PurposeOf | undefined): unknown {
+  const { purpose: what, orderNumber, revision }: PurposeOf = purpose ?? { purpose: "order" };
+  if (what === "order" || !draft || typeof draft !== "object") return draft;
+  const order: Record<string, unknown> = { ...(draft as Record<string, unknown>), purpose: what };
+  if (orderNumber) order.orderNumber = orderNumber;
+  if (revision === null) delete order.revision;
+  else if (revision !== undefined) order.revision = revision;
+  return order;
 }
 
 /**

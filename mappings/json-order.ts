@@ -24,7 +24,7 @@ function sourceOf(given: Partial<OrderSource> | undefined, channel: SourceChanne
 
 /** The sender's order with every field it left out filled in, or a refusal naming each given total that disagrees. */
 function completed(input: OrderInput, source: OrderSource): CanonicalOrder {
-  const lines = input.lines.map((line) => {
+  const lines = (input.lines ?? []).map((line) => {
     const amount = lineAmount(line, input.currency);
     return amount === undefined || line.lineAmount !== undefined ? line : { ...line, lineAmount: amount };
   });
@@ -35,8 +35,10 @@ function completed(input: OrderInput, source: OrderSource): CanonicalOrder {
     charges: input.charges,
     stated: input.totals,
   });
-  const { revision = 0, orderType = "standard", allowances = [], charges = [] } = input;
-  const order: CanonicalOrder = { ...input, revision, orderType, source, lines, allowances, charges, totals };
+  const { orderType = "standard", allowances = [], charges = [] } = input;
+  // a change or a cancellation without its revision is numbered at intake (previous revision + 1)
+  const revision = input.revision ?? (input.purpose === "change" || input.purpose === "cancel" ? undefined : 0);
+  const order = { ...input, ...(revision === undefined ? {} : { revision }), orderType, source, lines, allowances, charges, totals } as CanonicalOrder;
   if (problems.length > 0) {
     throw new DocumentError("totals-mismatch", `canonical order: ${problems.map((p) => p.message).join("; ")}`, { format: "json" });
   }

@@ -1,6 +1,6 @@
 import type { MasterIndex } from "../domain/master/master-index";
 import type { MasterData, OpenItem, Reservation } from "../domain/master/types";
-import type { CanonicalOrder } from "../domain/order/canonical-order";
+import { orderRef, type CanonicalOrder } from "../domain/order/canonical-order";
 import { decidedEvent, creditDecisionOf, type OrderDecidedEvent } from "../domain/order/decided";
 import type { Decision } from "../domain/order/decision";
 import type { OrderEvaluation } from "../domain/order/evaluate";
@@ -9,6 +9,7 @@ import { getHubStore } from "../store";
 import type { DecisionEntry, HeldOrderRecord } from "../store/order-types";
 import type { HubStore, MasterKind, MasterWrite } from "../store/types";
 import { getMasterData, type MasterDataService } from "./master-data";
+import { isCancellation, otherRevisionWrites, revisionRecordOf, type CancellationEvent } from "./order-changes";
 import { PendingReleases } from "./pending-releases";
 import { today } from "./today";
 
@@ -83,15 +84,36 @@ export class OrderBook {
    * order. `eventId` is the event's message id: recording the same event again records nothing twice.
    */
   async record(event: OrderDecidedEvent, eventId: string): Promise<void> {
+    if (isCancellation(event)) return this.recordCancellation(event, eventId);
     const now = this.clock();
     const master = event.outcome === "released" ? releaseWrites([event]) : [];
+    // a released change replaces the promise and the open order of the order's earlier revisions (order-changes.ts)
+    if (event.outcome === "released" && event.order && event.order.purpose === "change") {
+      master.push(...otherRevisionWrites(this.view(), orderRef(event.order), event.buyer, event.orderKey).writes);
+    }
     await this.store.orders.writeOrderBook({
+      ...(event.order ? { revision: revisionRecordOf(event, now) } : {}),
       decisions: historyOf(event, eventId, now),
       held: event.outcome === "held" ? [heldRecordOf(event, now)] : [],
       master,
     });
     if (master.length) await this.applyToMaster(master, [event.orderKey]);
     else this.pending.drop(event.orderKey);
+  }
+
+  /** A confirmed cancellation: its history, the revision's state, a credit hold let go, and every reservation and open order of the order's revisions deleted. */
+  private async recordCancellation(event: CancellationEvent, eventId: string): Promise<void> {
+    const now = this.clock();
+    const { writes } = otherRevisionWrites(this.view(), orderRef(event.order), event.buyer);
+    const held = await this.store.orders.heldOrders({ orderNumber: event.orderNumber, buyer: event.buyer });
+    const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
+    await this.store.orders.writeOrderBook({
+      revision: revisionRecordOf(event, now),
+      decisions: [{ ...head, rule: "order", outcome: "cancelled", reasons: event.reasons, detail: { released: event.released } }],
+      releases: held.map((h) => ({ orderKey: h.orderKey, releasedAt: now, by: "orderhub", comment: `cancelled by ${event.orderKey}`, event: eventId })),
+      master: writes,
+    });
+    if (writes.length) await this.applyToMaster(writes, [event.orderKey]);
   }
 
   /**

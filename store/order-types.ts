@@ -80,7 +80,36 @@ export interface PaymentRecord {
 }
 
 /** What one transaction writes: entries, held orders, releases, a payment, and the master data that goes with them. */
+/** What an order is now: released, held, needs-approval, rejected or cancelled (its latest decided revision's outcome). */
+export type OrderState = "released" | "held" | "needs-approval" | "rejected" | "cancelled" | "received";
+
+/** A decided revision of an order, as the order book keeps it (schema step 7). */
+export interface OrderRevisionRecord {
+  /** `<buyer>/<order number>`: the order across its revisions. */
+  orderRef: string;
+  revision: number;
+  purpose: "order" | "change" | "cancel";
+  /** The canonical order of this revision, as JSON. */
+  order: string;
+  /** Its decision event, as JSON. */
+  event: string;
+  state: OrderState;
+  recordedAt: number;
+}
+
+/** An order across its revisions: the latest decided one, its state, whether it was picked, and every revision's record. */
+export interface OrderRevisionState {
+  orderRef: string;
+  revision: number;
+  state: OrderState;
+  /** When the warehouse picked it (epoch ms); a change from then on needs approval. */
+  pickedAt?: number;
+  revisions: { revision: number; purpose: string; state: string; order?: string; event?: string; document?: string }[];
+}
+
 export interface OrderBookWrite {
+  /** The revision decided, with the order's new state (only a revision at least as recent as the current one moves it). */
+  revision?: OrderRevisionRecord;
   decisions?: readonly DecisionEntry[];
   held?: readonly HeldOrderRecord[];
   releases?: readonly OrderRelease[];
@@ -111,4 +140,13 @@ export interface OrderStore {
   /** Held (or released) orders, oldest held first. */
   heldOrders(query: OrderQuery): Promise<HeldOrderState[]>;
   paymentRecord(payment: string): Promise<PaymentRecord | undefined>;
+  /**
+   * The revision of a change or cancellation whose document gives none: the one given to the same document before
+   * (a redelivery), else the order's highest revision known + 1 (1 when none is known: the original is revision 0).
+   */
+  assignRevision(orderRef: string, document: string, purpose: "change" | "cancel", now: number): Promise<number>;
+  /** The order's revisions and state, or undefined for an order the hub never decided or numbered. */
+  orderState(orderRef: string): Promise<OrderRevisionState | undefined>;
+  /** The warehouse picked the order: a change from now on needs approval. False for an order the hub does not know. */
+  markPicked(orderRef: string, now: number): Promise<boolean>;
 }

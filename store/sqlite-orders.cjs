@@ -16,6 +16,20 @@ const SQL = {
   payment: `INSERT INTO payments (payment, customer, amount, invoice, applied_at, releases) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (payment) DO NOTHING`,
   paymentRead: `SELECT payment, customer, amount, invoice, applied_at, releases FROM payments WHERE payment = ?`,
+  revisionByDocument: `SELECT revision FROM order_revisions WHERE order_ref = ? AND document = ?`,
+  revisionMax: `SELECT MAX(revision) AS top FROM order_revisions WHERE order_ref = ?`,
+  stateRevision: `SELECT revision FROM order_states WHERE order_ref = ?`,
+  revisionNumbered: `INSERT INTO order_revisions (order_ref, revision, purpose, document, state, recorded_at) VALUES (?, ?, ?, ?, 'received', ?)
+                     ON CONFLICT (order_ref, revision) DO NOTHING`,
+  revisionDecided: `INSERT INTO order_revisions (order_ref, revision, purpose, order_json, event, state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (order_ref, revision) DO UPDATE SET purpose = excluded.purpose, order_json = excluded.order_json,
+                    event = excluded.event, state = excluded.state, recorded_at = excluded.recorded_at`,
+  stateMoved: `INSERT INTO order_states (order_ref, revision, state, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (order_ref) DO UPDATE SET revision = excluded.revision, state = excluded.state, updated_at = excluded.updated_at
+               WHERE excluded.revision >= order_states.revision`,
+  stateRead: `SELECT * FROM order_states WHERE order_ref = ?`,
+  revisionsRead: `SELECT revision, purpose, state, order_json, event, document FROM order_revisions WHERE order_ref = ? ORDER BY revision`,
+  picked: `UPDATE order_states SET picked_at = COALESCE(picked_at, ?) WHERE order_ref = ?`,
   historyByKey: `SELECT * FROM order_decisions WHERE order_key = ? ORDER BY id`,
   historyByNumber: `SELECT * FROM order_decisions WHERE order_number = ? ORDER BY id`,
   historyByBuyer: `SELECT * FROM order_decisions WHERE order_number = ? AND buyer = ? ORDER BY id`,
@@ -36,6 +50,11 @@ function orderStore(db) {
   const master = masterStore(db);
 
   const write = db.transaction((w) => {
+    if (w.revision) {
+      const r = w.revision;
+      s.revisionDecided.run(r.orderRef, r.revision, r.purpose, r.order, r.event, r.state, r.recordedAt);
+      s.stateMoved.run(r.orderRef, r.revision, r.state, r.recordedAt);
+    }
     if (w.payment) {
       const p = w.payment;
       const inserted = s.payment.run(p.payment, p.customer, p.amount, text(p.invoice), p.appliedAt, JSON.stringify(p.releases)).changes;
@@ -110,6 +129,36 @@ function orderStore(db) {
     }));
   }
 
+  const assign = db.transaction((orderRef, document, purpose, now) => {
+    const known = s.revisionByDocument.get(orderRef, document);
+    if (known) return known.revision;
+    const top = s.revisionMax.get(orderRef).top;
+    const current = s.stateRevision.get(orderRef);
+    const highest = Math.max(top ?? -1, current ? current.revision : -1, 0);
+    s.revisionNumbered.run(orderRef, highest + 1, purpose, document, now);
+    return highest + 1;
+  });
+
+  function orderState(orderRef) {
+    const st = s.stateRead.get(orderRef);
+    const revisions = s.revisionsRead.all(orderRef).map((r) => ({
+      revision: r.revision,
+      purpose: r.purpose,
+      state: r.state,
+      ...(r.order_json === null ? {} : { order: r.order_json }),
+      ...(r.event === null ? {} : { event: r.event }),
+      ...(r.document === null ? {} : { document: r.document }),
+    }));
+    if (!st && revisions.length === 0) return null;
+    return {
+      orderRef,
+      revision: st ? st.revision : -1,
+      state: st ? st.state : "received",
+      ...(st && st.picked_at !== null ? { pickedAt: st.picked_at } : {}),
+      revisions,
+    };
+  }
+
   function payment(id) {
     const r = s.paymentRead.get(id);
     if (!r) return null;
@@ -131,6 +180,12 @@ function orderStore(db) {
         return { committed: false, result: heldOrders(message.query) };
       case "payment":
         return { committed: false, result: payment(message.payment) };
+      case "assign":
+        return { committed: true, result: assign(message.orderRef, message.document, message.purpose, message.now) };
+      case "state":
+        return { committed: false, result: orderState(message.orderRef) };
+      case "picked":
+        return { committed: true, result: s.picked.run(message.now, message.orderRef).changes > 0 };
       default:
         throw new Error(`unknown order book operation "${message.orders}"`);
     }

@@ -1,7 +1,7 @@
 // The order book on its way to and from the writer thread (store/sqlite-orders.cjs): an operation and its arguments go,
 // plain records come back. The master data a write carries is packed as master data writes are (sqlite-master.ts).
 import { packMasterWrites } from "./sqlite-master";
-import type { DecisionEntry, HeldOrderState, OrderBookWrite, OrderBookWriteResult, OrderQuery, OrderStore, PaymentRecord } from "./order-types";
+import type { DecisionEntry, HeldOrderState, OrderBookWrite, OrderBookWriteResult, OrderQuery, OrderRevisionState, OrderStore, PaymentRecord } from "./order-types";
 
 /** Sends one operation to the writer thread and resolves with its answer. */
 export type SendToWriter = (message: Record<string, unknown>) => Promise<unknown>;
@@ -20,6 +20,18 @@ export class SqliteOrderStore implements OrderStore {
 
   async heldOrders(query: OrderQuery): Promise<HeldOrderState[]> {
     return (await this.send({ orders: "held", query })) as HeldOrderState[];
+  }
+
+  async assignRevision(orderRef: string, document: string, purpose: "change" | "cancel", now: number): Promise<number> {
+    return (await this.send({ orders: "assign", orderRef, document, purpose, now })) as number;
+  }
+
+  async orderState(orderRef: string): Promise<OrderRevisionState | undefined> {
+    return ((await this.send({ orders: "state", orderRef })) as OrderRevisionState | null) ?? undefined;
+  }
+
+  async markPicked(orderRef: string, now: number): Promise<boolean> {
+    return (await this.send({ orders: "picked", orderRef, now })) as boolean;
   }
 
   async paymentRecord(payment: string): Promise<PaymentRecord | undefined> {

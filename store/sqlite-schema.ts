@@ -121,6 +121,28 @@ const MIGRATIONS: string[] = [
      applied_at  INTEGER NOT NULL,
      releases    TEXT    NOT NULL
    );`,
+  // Step 7. Order revisions (store/order-types.ts, OrderRevisionState): each order (buyer + number, `order_ref`) with
+  // its revisions as decided (the canonical order and the decision event of each) and its current state, and the
+  // revisions the intake numbered for changes that gave none (one per document: a redelivery gets the same number).
+  `CREATE TABLE order_revisions (
+     order_ref    TEXT    NOT NULL,
+     revision     INTEGER NOT NULL,
+     purpose      TEXT    NOT NULL,
+     document     TEXT,
+     order_json   TEXT,
+     event        TEXT,
+     state        TEXT    NOT NULL,
+     recorded_at  INTEGER NOT NULL,
+     PRIMARY KEY (order_ref, revision)
+   );
+   CREATE INDEX order_revisions_document ON order_revisions (order_ref, document);
+   CREATE TABLE order_states (
+     order_ref    TEXT    PRIMARY KEY,
+     revision     INTEGER NOT NULL,
+     state        TEXT    NOT NULL,
+     picked_at    INTEGER,
+     updated_at   INTEGER NOT NULL
+   );`,
 ];
 
 /** WAL, and synchronous=NORMAL: a killed process loses nothing committed; a power cut may lose the last commits. */

@@ -104,9 +104,17 @@ export interface OrderTotals {
   payable: number;
 }
 
+/**
+ * What a document does with the order: places it ("order", also when left out), changes it (a new revision that
+ * replaces the previous one) or cancels it (a new revision that takes the order back; it may have no lines).
+ */
+export type OrderPurpose = "order" | "change" | "cancel";
+
 export interface CanonicalOrder {
   orderNumber: string;
   revision: number;
+  /** Left out for an order; "change" or "cancel" for a change or a cancellation of the order. */
+  purpose?: OrderPurpose;
   orderType: OrderType;
   productionMode?: ProductionMode;
   source: OrderSource;
@@ -133,6 +141,14 @@ export type OrderInput = Omit<CanonicalOrder, "revision" | "orderType" | "source
     source?: Partial<OrderSource>;
     totals?: Partial<OrderTotals>;
   };
+
+/** "order", "change" or "cancel": what the canonical order does. */
+export const purposeOf = (order: Pick<CanonicalOrder, "purpose">): OrderPurpose => order.purpose ?? "order";
+
+/** The order across its revisions: `<buyer>/<order number>` (the order key without its revision). */
+export function orderRef(order: Pick<CanonicalOrder, "buyer" | "orderNumber">): string {
+  return `${buyerIdentity(order.buyer)}/${order.orderNumber}`;
+}
 
 /**
  * Who the buyer is to the hub: its id (our customer number), else its GLN, else its name; the schema requires one of

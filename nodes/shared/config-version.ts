@@ -37,6 +37,8 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "order-evaluate": { version: 1, migrations: [] },
   "order-outcome": { version: 1, migrations: [] },
   "order-record": { version: 1, migrations: [] },
+  "order-revision": { version: 1, migrations: [] },
+  "order-change": { version: 1, migrations: [] },
   "credit-release": { version: 1, migrations: [] },
 };
 

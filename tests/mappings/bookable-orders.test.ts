@@ -12,41 +12,46 @@ const cxmlOrder = () => ownFixture("cxml-orderrequest.xml").toString();
 const cxmlHeader = (attributes: string) =>
   cxmlOrder().replace('orderID="PO-2024-0815" orderDate="2024-03-05T10:15:00+01:00" type="new" orderVersion="1"', `orderID="PO-2024-0815" orderDate="2024-03-05T10:15:00+01:00" ${attributes}`);
 
-type Answer = { accepted: { orderNumber: string; revision: number } } | { refused: { code: string; message: string; line?: number } };
+type Answer = { accepted: { orderNumber: string; revision?: number; purpose?: string } } | { refused: { code: string; message: string; line?: number } };
 
 async function answer(body: Buffer | string): Promise<Answer> {
   try {
     const order = await normalizeOrder(body);
-    return { accepted: { orderNumber: order.orderNumber, revision: order.revision } };
+    return { accepted: { orderNumber: order.orderNumber, revision: order.revision, ...(order.purpose ? { purpose: order.purpose } : {}) } };
   } catch (err) {
     if (!(err instanceof DocumentError)) throw err;
     return { refused: { code: err.code, message: err.message, ...(err.line !== undefined ? { line: err.line } : {}) } };
   }
 }
 
-describe("only documents that place an order are taken in as orders", () => {
+// A change or a cancellation is taken in as a canonical change (purpose "change" or "cancel"); a revision the document
+// does not give (undefined here) is numbered at intake, previous revision + 1 (order-revision).
+describe("orders, changes and cancellations are taken in; responses are not", () => {
   it.each<[string, () => Buffer | string, Answer]>([
     ["SAP's own order response (IDoc ORDERS05, message type ORDRSP), as published", () => publicFixture("sap-in260/ordrsp-outbound.idoc-orders05.xml"),
-      { refused: { code: "not-an-order", message: "EDI_DC40/MESTYP: IDoc 00000000000010 is message type ORDRSP (an order response), not ORDERS: only orders are taken in" } }],
-    ["an IDoc order change (ORDCHG)", () => idocOrder().replace("<MESTYP>ORDERS</MESTYP>", "<MESTYP>ORDCHG</MESTYP>"),
-      { refused: { code: "not-an-order", message: expect.stringContaining("is message type ORDCHG (an order change), not ORDERS") as unknown as string } }],
+      { refused: { code: "not-an-order", message: "EDI_DC40/MESTYP: IDoc 00000000000010 is message type ORDRSP (an order response), not ORDERS or ORDCHG: only orders and their changes are taken in" } }],
+    ["an IDoc order change (ORDCHG): a change, numbered at intake", () => idocOrder().replace("<MESTYP>ORDERS</MESTYP>", "<MESTYP>ORDCHG</MESTYP>"),
+      { accepted: { orderNumber: "10040", revision: undefined, purpose: "change" } }],
     ["an IDoc order (ORDERS)", idocOrder, { accepted: { orderNumber: "10040", revision: 0 } }],
     ["an IDoc without a message type in its control record", () => idocOrder().replace("<MESTYP>ORDERS</MESTYP>", ""), { accepted: { orderNumber: "10040", revision: 0 } }],
 
-    ["a cXML OrderRequest of type delete", () => cxmlHeader('type="delete" orderVersion="2"'),
-      { refused: { code: "cancellation", message: 'OrderRequestHeader/@type: "delete" cancels order PO-2024-0815; cancellations are not taken in as orders' } }],
+    ["a cXML OrderRequest of type delete, version 2: a cancellation as revision 1", () => cxmlHeader('type="delete" orderVersion="2"'),
+      { accepted: { orderNumber: "PO-2024-0815", revision: 1, purpose: "cancel" } }],
+    ["a cXML delete without a version: numbered at intake", () => cxmlHeader('type="delete"'), { accepted: { orderNumber: "PO-2024-0815", revision: undefined, purpose: "cancel" } }],
     ["a cXML update that says it is version 1", () => cxmlHeader('type="update" orderVersion="1"'),
       { refused: { code: "version-missing", message: 'OrderRequestHeader/@orderVersion: an "update" of order PO-2024-0815 needs orderVersion 2 or more; as version 1 it would be taken for a duplicate of the original' } }],
     ["a cXML update without any version", () => cxmlHeader('type="update"'), { refused: { code: "version-missing", message: expect.stringContaining("needs orderVersion 2 or more") as unknown as string } }],
-    ["a cXML update to version 2: the order's next revision", () => cxmlHeader('type="update" orderVersion="2"'), { accepted: { orderNumber: "PO-2024-0815", revision: 1 } }],
+    ["a cXML update to version 2: the order's next revision", () => cxmlHeader('type="update" orderVersion="2"'), { accepted: { orderNumber: "PO-2024-0815", revision: 1, purpose: "change" } }],
     ["a cXML OrderRequest without a type: new", () => cxmlHeader('orderVersion="1"'), { accepted: { orderNumber: "PO-2024-0815", revision: 0 } }],
     ["a cXML OrderRequest of an unknown type", () => cxmlHeader('type="confirm"'),
       { refused: { code: "unknown-operation", message: 'OrderRequestHeader/@type: "confirm" is not a cXML order operation (new, update or delete)' } }],
 
     ["an EDIFACT ORDERS whose BGM says cancellation (1225 = 1)", () => edifactOrder().replace("BGM+220+10040+13'", "BGM+220+10040+1'"),
-      { refused: { code: "cancellation", message: "line 4 (BGM): message function 1 (cancellation) takes back order 10040; cancellations are not taken in as orders", line: 4 } }],
+      { accepted: { orderNumber: "10040", revision: undefined, purpose: "cancel" } }],
     ["an EDIFACT ORDERS whose BGM says deletion (1225 = 3)", () => edifactOrder().replace("BGM+220+10040+13'", "BGM+220+10040+3'"),
-      { refused: { code: "cancellation", message: expect.stringContaining("message function 3 (deletion) takes back order 10040") as unknown as string, line: 4 } }],
+      { accepted: { orderNumber: "10040", revision: undefined, purpose: "cancel" } }],
+    ["an EDIFACT ORDCHG: a change of the order it names, numbered at intake", () => edifactOrder().replace("UNH+00620+ORDERS", "UNH+00620+ORDCHG"),
+      { accepted: { orderNumber: "10040", revision: undefined, purpose: "change" } }],
     ["an EDIFACT ORDERS as an original (1225 = 9)", () => edifactOrder().replace("BGM+220+10040+13'", "BGM+220+10040+9'"), { accepted: { orderNumber: "10040", revision: 0 } }],
     ["an EDIFACT ORDERS without a message function", () => edifactOrder().replace("BGM+220+10040+13'", "BGM+220+10040'"), { accepted: { orderNumber: "10040", revision: 0 } }],
   ])("%s", async (_what, body, expected) => {

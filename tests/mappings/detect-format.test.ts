@@ -36,7 +36,7 @@ describe("uses the content type where it is specific, and sniffs the root where 
 describe("refuses what is not an order document", () => {
   it.each([
     ["ubl-2.1/UBL-Invoice-2.1-Example.xml", /XML root <Invoice> \(urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\) is not a supported order document/],
-    ["ubl-2.1/UBL-OrderChange-2.1-Example.xml", /XML root <OrderChange>/],
+    ["ubl-2.1/UBL-OrderResponse-2.1-Example.xml", /XML root <OrderResponse>/],
     ["sap-in260/invoic-outbound.idoc-invoic02.xml", /XML root <INVOIC02>/],
   ])("%s", (name, message) => {
     expect(() => detectFormat(publicFixture(name))).toThrow(message);

@@ -9,6 +9,7 @@ import deadLetter from "../../nodes/dead-letter/index";
 import idempotent from "../../nodes/idempotent/index";
 import orderNormalize from "../../nodes/order-normalize/index";
 import orderValidate from "../../nodes/order-validate/index";
+import orderRevision from "../../nodes/order-revision/index";
 import settle from "../../nodes/settle/index";
 import { deliverDirectlyBetweenHubNodes } from "../../runtime/direct-delivery";
 import type { EmbeddedRed } from "../../runtime/node-red";
@@ -26,6 +27,7 @@ export function hubNodes(): unknown[] {
     amqpOut,
     orderNormalize,
     orderValidate,
+    orderRevision,
     idempotent,
     settle,
     deadLetter,

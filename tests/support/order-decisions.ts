@@ -1,3 +1,4 @@
+import orderChange from "../../nodes/order-change/index";
 import atpCheck from "../../nodes/atp-check/index";
 import creditCheck from "../../nodes/credit-check/index";
 import creditRelease from "../../nodes/credit-release/index";
@@ -11,7 +12,7 @@ import type { CanonicalOrder } from "../../domain/order/canonical-order";
 
 /** The order decision nodes, to load beside hubNodes(). */
 export function decisionNodes(): unknown[] {
-  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease];
+  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange];
 }
 
 const customer = (id: string, change: Partial<Customer> = {}): Customer => ({
