@@ -91,12 +91,22 @@ export class OrderBook {
     if (event.outcome === "released" && event.order && event.order.purpose === "change") {
       master.push(...otherRevisionWrites(this.view(), orderRef(event.order), event.buyer, event.orderKey).writes);
     }
-    await this.store.orders.writeOrderBook({
-      ...(event.order ? { revision: revisionRecordOf(event, now) } : {}),
-      decisions: historyOf(event, eventId, now),
-      held: event.outcome === "held" ? [heldRecordOf(event, now)] : [],
-      master,
-    });
+    // a change supersedes the earlier revisions' credit holds: a payment must not let an outdated revision go later
+    const superseded =
+      event.order?.purpose === "change"
+        ? (await this.store.orders.heldOrders({ orderNumber: event.orderNumber, buyer: event.buyer })).filter((h) => h.orderKey !== event.orderKey && h.revision < event.revision)
+        : [];
+    const write = (held: readonly { orderKey: string }[]) =>
+      this.store.orders.writeOrderBook({
+        ...(event.order ? { revision: revisionRecordOf(event, now) } : {}),
+        decisions: historyOf(event, eventId, now),
+        held: event.outcome === "held" ? [heldRecordOf(event, now)] : [],
+        releases: held.map((h) => ({ orderKey: h.orderKey, releasedAt: now, by: "orderhub", comment: `superseded by ${event.orderKey}`, event: eventId })),
+        master,
+      });
+    const result = await write(superseded);
+    // a payment let one of them go meanwhile: nothing was written, so write again without it
+    if (result.outcome === "not-held") await write(superseded.filter((h) => !result.orders.includes(h.orderKey)));
     if (master.length) await this.applyToMaster(master, [event.orderKey]);
     else this.pending.drop(event.orderKey);
   }

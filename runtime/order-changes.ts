@@ -43,19 +43,27 @@ export const isCancellation = (e: { event: string }): e is CancellationEvent => 
 
 /** The latest revision decided before `revision`, with its order and event. */
 function previousOf(state: OrderRevisionState | undefined, revision: number): { order: CanonicalOrder; event: OrderDecidedEvent } | undefined {
-  const decided = (state?.revisions ?? []).filter((r) => r.revision < revision && r.order && r.event).pop();
+  const decided = (state?.revisions ?? []).filter((r) => r.revision < revision && r.order && r.event && r.state !== "cancelled").pop();
   return decided ? { order: JSON.parse(decided.order!) as CanonicalOrder, event: JSON.parse(decided.event!) as OrderDecidedEvent } : undefined;
 }
 
-/** The master data as the rules read it, without the reservations of the order's other revisions (a change replaces them). */
-export function withoutOtherRevisions(master: MasterIndex, ref: string, own: string): MasterIndex {
+/**
+ * The master data as the rules read it, without the reservations and open orders of the order's other revisions (a
+ * change replaces them: the revision before must not count against the one after, for stock or for credit).
+ */
+export function withoutOtherRevisions(master: MasterIndex, ref: string, own: string, buyer: string): MasterIndex {
+  const other = (document: string) => document !== own && document.startsWith(`${ref}/`);
   const reservations = new Map<string, Map<string, readonly Reservation[]>>();
   for (const [sku, byWarehouse] of master.reservations) {
     const kept = new Map<string, readonly Reservation[]>();
-    for (const [wh, list] of byWarehouse) kept.set(wh, list.filter((r) => r.order === own || !r.order.startsWith(`${ref}/`)));
+    for (const [wh, list] of byWarehouse) kept.set(wh, list.filter((r) => !other(r.order)));
     reservations.set(sku, kept);
   }
-  return { ...master, reservations };
+  const items = master.openItems.get(buyer);
+  if (!items?.some((o) => o.type === "open-order" && other(o.document))) return { ...master, reservations };
+  const openItems = new Map(master.openItems);
+  openItems.set(buyer, items.filter((o) => !(o.type === "open-order" && other(o.document))));
+  return { ...master, reservations, openItems };
 }
 
 /** Reservations and open orders of the order's revisions other than `keep`, as master data deletes. */
@@ -83,11 +91,17 @@ export async function decideChange(book: OrderBook, order: CanonicalOrder, at: s
   const ref = orderRef(order);
   const state = await book.store.orders.orderState(ref);
   const previous = previousOf(state, order.revision);
-  const view = withoutOtherRevisions(book.view(), ref, orderKey(order));
+  const view = withoutOtherRevisions(book.view(), ref, orderKey(order), buyerIdentity(order.buyer));
   let decisions: Decision[];
   let rules: RuleName[] = ["audit", "price", "credit", "atp"];
   let delta: string[] = [];
-  if (!previous) decisions = evaluateOrder(order, view, at).decisions;
+  const cancelled = state?.revisions.find((r) => r.state === "cancelled" && r.revision < order.revision);
+  if (cancelled) {
+    // nothing left to change: the cancellation took the order back (and its revision holds no decisions to keep)
+    const reason = `order-audit: order ${order.orderNumber} was cancelled in revision ${cancelled.revision}; a change cannot bring it back, send a new order`;
+    decisions = [{ rule: "audit", outcome: "reject", reasons: [reason] }];
+    rules = ["audit"];
+  } else if (!previous) decisions = evaluateOrder(order, view, at).decisions;
   else {
     const d = orderDelta(previous.order, order);
     rules = d.rules;

@@ -77,8 +77,9 @@ function dateProblems(order: CanonicalOrder): Problem[] {
 }
 
 export function checkOrder(order: CanonicalOrder): AcceptanceDecision {
+  // a cancellation names the order it takes back and may carry no lines (UBL OrderCancellation, JSON purpose cancel)
   const problems =
-    order.lines.length === 0
+    order.lines.length === 0 && order.purpose !== "cancel"
       ? [{ path: "lines", message: `order ${order.orderNumber} has no lines` }]
       : [...lineProblems(order), ...totalProblems(order), ...dateProblems(order)];
   return { accepted: problems.length === 0, problems };
