@@ -1,11 +1,11 @@
 import type { BrokerConnection } from "../connectors/amqp";
 import { backoffDelay } from "../connectors/amqp/backoff";
 import { EVENTS_EXCHANGE } from "../connectors/amqp/topology";
-import { DEADLINE_DECIDER, durationWords, escalatedEvent, rejectedEvent, releasedEvent, type Verdict } from "../domain/order/approval";
+import { DEADLINE_DECIDER, durationWords, escalatedEvent, rejectedEvent, releasedEvent, rescheduledEvents, type Verdict } from "../domain/order/approval";
 import { approvals as approvalsGauge } from "../observability/metrics";
 import { logger } from "../observability/logger";
 import type { ApprovalRow } from "../store/approval-store";
-import { approvalMessageId, contextOf, decisionEventOf, factsOf, getApprovals, requestOf, type ApprovalBook, type ApprovalEvent } from "../store/approvals";
+import { approvalMessageId, contextOf, decisionEventOf, factsOf, getApprovals, requestOf, rescheduledMessageId, type ApprovalBook, type ApprovalEvent } from "../store/approvals";
 
 /** Publishes one event on orderhub.events and resolves once the broker confirmed it. */
 export type PublishEvent = (routingKey: ApprovalEvent, body: unknown, ids: { messageId: string; correlationId: string }) => Promise<void>;
@@ -169,6 +169,12 @@ export class ApprovalDesk {
     const messageId = approvalMessageId(event, current.id);
     if (this.record && event !== "approval.escalated") await this.record(body as Parameters<RecordDecision>[0], messageId);
     await this.publish(event, body, { messageId, correlationId: current.correlationId });
+    // an approved rush order's pushed-back orders: owed under the same mark as the release, each under its own id
+    if (event === "order.released") {
+      for (const moved of rescheduledEvents(facts, context, request)) {
+        await this.publish("order.rescheduled", moved, { messageId: rescheduledMessageId(current.id, moved), correlationId: current.correlationId });
+      }
+    }
     await this.book.mark(current.id, mark, this.clock());
     logger.info({ approval: current.id, orderKey: current.orderKey, event }, `approval ${current.id} (${current.orderKey}): ${event} published`);
   }

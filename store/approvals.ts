@@ -22,11 +22,19 @@ export function approvalIdOf(orderKey: string): string {
 }
 
 /** The events an approval owes, as routing keys on orderhub.events. */
-export type ApprovalEvent = "approval.requested" | "approval.escalated" | "order.released" | "order.rejected";
+export type ApprovalEvent = "approval.requested" | "approval.escalated" | "order.released" | "order.rejected" | "order.rescheduled";
 
 /** An approval's event always carries the same message id, whoever publishes it and however often: `<event>:<id>`. */
 export function approvalMessageId(event: ApprovalEvent, approvalId: string): string {
   return `${event}:${approvalId}`;
+}
+
+/**
+ * An approved rush order's `order.rescheduled` for one reservation of an order it pushes back (an order, an item, a
+ * warehouse, as a reservation is keyed): `order.rescheduled:<approval id>:<order key>:<sku>:<warehouse>`.
+ */
+export function rescheduledMessageId(approvalId: string, moved: { orderKey: string; sku: string; warehouse: string }): string {
+  return `${approvalMessageId("order.rescheduled", approvalId)}:${moved.orderKey}:${moved.sku}:${moved.warehouse}`;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -8,6 +8,7 @@ import { indexMasterData } from "../../domain/master/master-index";
 import { isIsoDay } from "../../domain/order/dates";
 import { dryRunAnswer } from "../../domain/order/decided";
 import { evaluateOrder } from "../../domain/order/evaluate";
+import { proposeRushRescheduling } from "../../domain/order/rush";
 import { DocumentError, normalizeOrders, type OrderFormat } from "../../mappings";
 import { MasterDataError, validateMasterBundle } from "../../mappings/master-data";
 import { today } from "../../runtime/today";
@@ -84,7 +85,7 @@ async function evaluateLocally(file: string, body: Buffer, opts: Options, at: st
     const more = refused.length > 1 ? ` (and ${refused.length - 1} more of ${outcomes.length} orders refused)` : "";
     throw new Failure(`${file}: ${refused[0].error!.message}${more}`, 2);
   }
-  const answers = outcomes.map((o) => dryRunAnswer(evaluateOrder(o.order!, master, at)));
+  const answers = outcomes.map((o) => dryRunAnswer(evaluateOrder(o.order!, master, at, { proposeRushRescheduling })));
   return answers.length === 1 ? answers[0] : { orders: answers };
 }
 

@@ -1,5 +1,5 @@
 import { buyerIdentity, type CanonicalOrder } from "./canonical-order";
-import type { AtpLine, Decision, Exposure, PriceLine, RushProposal } from "./decision";
+import { formatQuantity, type AtpLine, type Decision, type Exposure, type PriceLine, type RushProposal } from "./decision";
 
 /**
  * An order that needs approval waits for a person (in OA) to say yes or no. What it waits in is an approval: one per
@@ -53,7 +53,7 @@ export interface ApprovalRequest {
   priceDeviations: PriceDeviation[];
   /** The customer's exposure as credit-check counted it, when it did. */
   exposure?: Exposure;
-  /** A rush order's proposal to push other orders back, for the approver to weigh. */
+  /** A rush order's proposal to push other orders back, for the approver to weigh: approving it moves them (`order.rescheduled`). */
   rushProposal?: RushProposal;
   requestedAt: string;
   /** The first deadline, in words ("24 hours"): escalated after it. */
@@ -224,6 +224,33 @@ export function releasedEvent(a: ApprovalFacts, context: ApprovalContext, reques
     approval: approvalPart(a),
     releasedAt: a.decidedAt,
   };
+}
+
+/**
+ * `order.rescheduled`, one per reservation an approved rush order pushes back (its proposal was feasible; one per order
+ * unless it is pushed back in several items or warehouses): the order, the item and warehouse, how much moves, from and to which date, and the rush order that took it. None for a take that
+ * keeps its date (replenishment covers it there) or an infeasible proposal, which pushes nobody back.
+ */
+export function rescheduledEvents(a: ApprovalFacts, context: ApprovalContext, request: ApprovalRequest) {
+  const proposal = request.rushProposal;
+  if (!proposal?.feasible) return [];
+  const rush = a.orderKey;
+  return proposal.pushedBack
+    .filter((p) => p.to !== p.from)
+    .map((p) => ({
+      event: "order.rescheduled" as const,
+      orderKey: p.order,
+      sku: p.sku,
+      warehouse: p.warehouse,
+      quantity: p.quantity,
+      from: p.from,
+      to: p.to,
+      reason: `rush order ${rush} takes ${formatQuantity(p.quantity)} × ${p.sku} at ${p.warehouse}: the delivery moves from ${p.from} to ${p.to}`,
+      rushOrder: rush,
+      at: context.at ?? a.requestedAt.slice(0, 10),
+      approval: approvalPart(a),
+      rescheduledAt: a.decidedAt,
+    }));
 }
 
 /** The reason an approval was rejected: by whom and why, or the deadline that passed (the hub's comment says which). */

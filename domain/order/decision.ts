@@ -97,6 +97,8 @@ export interface PushedBack {
 
 /** What a rush order could take from released orders with later requested dates, for the approver to decide on. */
 export interface RushProposal {
+  /** Whether pushing them back serves the rush order in full on its requested date; if not, nobody is pushed back. */
+  feasible: boolean;
   reasons: string[];
   pushedBack: PushedBack[];
 }

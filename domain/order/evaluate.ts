@@ -27,7 +27,7 @@ export interface OrderEvaluation {
 
 /**
  * Where a rush order ATP cannot serve on its requested date gets a proposal that takes supply from released orders
- * with later requested dates. None is built in yet: without one, such an order needs approval with
+ * with later requested dates (`proposeRushRescheduling` in rush.ts). Without one, such an order needs approval with
  * ATP's reasons alone.
  */
 export type RushRescheduling = (order: CanonicalOrder, atp: AtpDecision, master: MasterIndex, at: string) => RushProposal | undefined;
@@ -42,7 +42,8 @@ export function orderOutcome(decisions: readonly Pick<Decision, "outcome">[]): O
   return OUTCOMES[worstOutcome(decisions.map((d) => d.outcome))];
 }
 
-function withRushProposal(atp: AtpDecision, order: CanonicalOrder, master: MasterIndex, at: string, options: EvaluateOptions): AtpDecision {
+/** ATP's decision with the rush proposal added, for a rush order it cannot serve (a caller running the rules one by one). */
+export function withRushProposal(atp: AtpDecision, order: CanonicalOrder, master: MasterIndex, at: string, options: EvaluateOptions): AtpDecision {
   if (order.orderType !== "rush" || atp.outcome !== "approval" || !options.proposeRushRescheduling) return atp;
   const proposal = options.proposeRushRescheduling(order, atp, master, at);
   if (!proposal) return atp;

@@ -1,4 +1,5 @@
 import { evaluateOrder, type OrderOutcome } from "../../domain/order/evaluate";
+import { proposeRushRescheduling } from "../../domain/order/rush";
 import { OutcomeStatus } from "../shared/outcome-status";
 import { evaluationDate, orderOf, withOrderBook, type DecidingMessage, type RuleNodeConfig } from "../shared/order-rules";
 import { failing } from "../shared/status";
@@ -21,7 +22,7 @@ export class OrderEvaluateController {
         (book, master) => {
           const order = orderOf(msg, "order-evaluate");
           const at = evaluationDate(config, msg, "order-evaluate");
-          const evaluation = evaluateOrder(order, master, at);
+          const evaluation = evaluateOrder(order, master, at, { proposeRushRescheduling });
           msg.decisions = evaluation.decisions;
           msg.evaluation = { at, version: book.version };
           status.count(ORDER_OUTCOME_LABELS[evaluation.outcome]);

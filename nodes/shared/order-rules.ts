@@ -4,8 +4,10 @@ import { orderAudit } from "../../domain/order/audit";
 import type { CanonicalOrder } from "../../domain/order/canonical-order";
 import { creditCheck } from "../../domain/order/credit";
 import { isIsoDay } from "../../domain/order/dates";
-import type { Decision, Rule, RuleName, RuleOutcome } from "../../domain/order/decision";
+import type { AtpDecision, Decision, Rule, RuleName, RuleOutcome } from "../../domain/order/decision";
+import { withRushProposal } from "../../domain/order/evaluate";
 import { priceCheck } from "../../domain/order/price";
+import { proposeRushRescheduling } from "../../domain/order/rush";
 import { getOrderBook, today, type OrderBook } from "../../runtime/order-book";
 import type { HubMessage, NodeDef } from "./types";
 
@@ -15,7 +17,10 @@ import type { HubMessage, NodeDef } from "./types";
  * (`msg.decisions`, one per rule, in the order the rules ran).
  */
 
-export const RULES: Readonly<Record<RuleName, Rule>> = { audit: orderAudit, price: priceCheck, credit: creditCheck, atp: atpCheck };
+/** ATP as the hub runs it: a rush order it cannot serve gets the proposal to push back released orders (domain/order/rush.ts). */
+export const atpWithRush: Rule<AtpDecision> = (order, master, at) => withRushProposal(atpCheck(order, master, at), order, master, at, { proposeRushRescheduling });
+
+export const RULES: Readonly<Record<RuleName, Rule>> = { audit: orderAudit, price: priceCheck, credit: creditCheck, atp: atpWithRush };
 
 /** The word a node's status counts an outcome under. */
 export const RULE_OUTCOME_LABELS: Readonly<Record<RuleOutcome, string>> = { ok: "ok", approval: "to approve", hold: "held", reject: "rejected" };

@@ -3,6 +3,7 @@ import { bodyMessageId, type BrokerConnection } from "../../connectors/amqp";
 import { isIsoDay } from "../../domain/order/dates";
 import { dryRunAnswer, type OrderDecidedEvent } from "../../domain/order/decided";
 import { evaluateOrder } from "../../domain/order/evaluate";
+import { proposeRushRescheduling } from "../../domain/order/rush";
 import { DocumentError, type OrderOutcome as DocumentOutcome } from "../../mappings";
 import { normalizeDocument } from "../../mappings/mapping-thread";
 import type { DecisionEntry, HeldOrderState } from "../../store/order-types";
@@ -125,7 +126,7 @@ export function decisionsRouter(deps: DecisionsDeps): Router {
       const book = deps.book();
       await book.ready();
       const master = book.view();
-      const answers = outcomes.map((o) => dryRunAnswer(evaluateOrder(o.order!, master, at.slice(0, 10))));
+      const answers = outcomes.map((o) => dryRunAnswer(evaluateOrder(o.order!, master, at.slice(0, 10), { proposeRushRescheduling })));
       res.json(answers.length === 1 ? answers[0] : { orders: answers });
     } catch (err) {
       next(err);

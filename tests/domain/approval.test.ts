@@ -62,7 +62,7 @@ describe("the approval request", () => {
       outcome: "approval",
       reasons: ["atp-check: rush order cannot be served on 2026-11-25"],
       lines: [],
-      rushProposal: { reasons: ["take 10 from PO-9"], pushedBack: [{ order: "C-2/PO-9/0", sku: "FG-1000", warehouse: "WH-1", quantity: 10, from: "2026-11-26", to: "2026-12-03" }] },
+      rushProposal: { feasible: true, reasons: ["take 10 from PO-9"], pushedBack: [{ order: "C-2/PO-9/0", sku: "FG-1000", warehouse: "WH-1", quantity: 10, from: "2026-11-26", to: "2026-12-03" }] },
     },
   ];
 

@@ -76,6 +76,7 @@ describe("evaluateOrder runs audit → price → credit → ATP on one order", (
 describe("a rush order ATP cannot serve, with a rescheduling proposer plugged in", () => {
   const rush = gearOrder((o) => { o.orderType = "rush"; });
   const proposer: RushRescheduling = (o, atp) => ({
+    feasible: true,
     reasons: [`rush order ${o.orderNumber}: PO-9 of C-2002 would move from 2026-12-01 to 2026-12-20 (${atp.lines.length} lines)`],
     pushedBack: [{ order: "C-2002/PO-9/0", sku: "GH-100", warehouse: "WH-NORTH", quantity: 20, from: "2026-12-01", to: "2026-12-20" }],
   });

@@ -124,4 +124,85 @@ describe("the approval desk", () => {
     await until("order.released", () => published.length > 0);
     expect(recorded).toEqual([`order.released C-1001/D-5/0 order.released:${id}`]);
   });
+
+  describe("an approved rush order that pushes released orders back", () => {
+    const rushDecisions: Decision[] = [
+      decisions[0],
+      {
+        rule: "atp",
+        outcome: "approval",
+        reasons: ["atp-check: rush order: line 1 (FG-1000) cannot be served in full on 2026-12-15 (0 of 40 then; the rest from 2027-01-08)", "atp-check: rush: take 40 × FG-1000 from order C-NORTH/PO-77/0 at WH-1, its delivery moves from 2026-12-20 to 2027-01-08"],
+        lines: [{ lineNumber: "1", sku: "FG-1000", quantity: 40, requestedDate: "2026-12-15", confirmations: [{ quantity: 40, date: "2027-01-08", warehouse: "WH-1", source: "supply" }] }],
+        rushProposal: {
+          feasible: true,
+          reasons: ["rush: take 40 × FG-1000 from order C-NORTH/PO-77/0 at WH-1, its delivery moves from 2026-12-20 to 2027-01-08"],
+          pushedBack: [
+            { order: "C-NORTH/PO-77/0", sku: "FG-1000", warehouse: "WH-1", quantity: 30, from: "2026-12-20", to: "2027-01-08" },
+            { order: "C-WEST/PO-5/0", sku: "FG-1000", warehouse: "WH-1", quantity: 10, from: "2027-02-01", to: "2027-02-01" },
+          ],
+        },
+      },
+    ];
+
+    async function openRush(orderNumber: string): Promise<string> {
+      const order = canonicalOrder(orderNumber, 0, 1) as unknown as CanonicalOrder;
+      const { row } = await book.open({ order, decisions: rushDecisions, orderKey: `C-1001/${orderNumber}/0`, terms: { escalateAfterMs: 3_600_000, rejectAfterMs: 3_600_000 }, now: Date.now() });
+      await book.markSent(row.id, Date.now());
+      return row.id;
+    }
+
+    it("asks for approval with the proposal and its reasons", async () => {
+      const id = await openRush("R-0");
+      const request = JSON.parse((await book.get(id))!.request);
+      expect(request.reasons).toContain("atp-check: rush: take 40 × FG-1000 from order C-NORTH/PO-77/0 at WH-1, its delivery moves from 2026-12-20 to 2027-01-08");
+      expect(request.rushProposal).toMatchObject({ feasible: true, pushedBack: [{ order: "C-NORTH/PO-77/0", to: "2027-01-08" }, { order: "C-WEST/PO-5/0" }] });
+    });
+
+    it("publishes order.rescheduled once for each order that moves, after the release, under ids of the approval and the order", async () => {
+      const id = await openRush("R-1");
+      const running = startDesk();
+      expect(await running.decide(id, "approve", "dave", "rush for the trade fair")).toMatchObject({ kind: "decided", published: true });
+      await quietFor(() => published.length, 300);
+      expect(published.map((p) => [p.routingKey, p.messageId])).toEqual([
+        ["order.released", `order.released:${id}`],
+        ["order.rescheduled", `order.rescheduled:${id}:C-NORTH/PO-77/0:FG-1000:WH-1`],
+      ]);
+      expect(published[1].body).toMatchObject({
+        event: "order.rescheduled",
+        orderKey: "C-NORTH/PO-77/0",
+        sku: "FG-1000",
+        warehouse: "WH-1",
+        quantity: 30,
+        from: "2026-12-20",
+        to: "2027-01-08",
+        reason: "rush order C-1001/R-1/0 takes 30 × FG-1000 at WH-1: the delivery moves from 2026-12-20 to 2027-01-08",
+        rushOrder: "C-1001/R-1/0",
+        approval: { decidedBy: "dave" },
+      });
+    });
+
+    it("sends an owed order.rescheduled again under the same id after a failed publish, and nothing once marked", async () => {
+      const id = await openRush("R-2");
+      let calls = 0;
+      desk = new ApprovalDesk(book, async (routingKey, body, ids) => {
+        if (routingKey === "order.rescheduled" && calls++ === 0) throw new Error("broker api is connecting");
+        published.push({ routingKey, messageId: ids.messageId, body });
+      });
+      desk.start();
+      expect(await desk.decide(id, "approve", "dave", null)).toMatchObject({ published: false });
+      await until("the events marked published", async () => (await book.get(id))?.publishedAt !== null);
+      await quietFor(() => published.length, 300);
+      const rescheduled = published.filter((p) => p.routingKey === "order.rescheduled").map((p) => p.messageId);
+      expect(rescheduled).toEqual([`order.rescheduled:${id}:C-NORTH/PO-77/0:FG-1000:WH-1`]);
+      expect(new Set(published.map((p) => p.messageId))).toEqual(new Set([`order.released:${id}`, rescheduled[0]]));
+    });
+
+    it("publishes none when the approval is rejected", async () => {
+      const id = await openRush("R-3");
+      const running = startDesk();
+      await running.decide(id, "reject", "erin", "not this week");
+      await quietFor(() => published.length, 300);
+      expect(published.map((p) => p.routingKey)).toEqual(["order.rejected"]);
+    });
+  });
 });
