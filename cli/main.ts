@@ -6,6 +6,7 @@ import { registerDlq } from "./commands/dlq";
 import { registerEvaluate } from "./commands/evaluate";
 import { registerMaster } from "./commands/master";
 import { registerNormalize } from "./commands/normalize";
+import { registerPlanning } from "./commands/planning";
 import { registerStart } from "./commands/start";
 
 const program = new Command("orderhub")
@@ -18,6 +19,7 @@ registerEvaluate(program);
 registerDlq(program);
 registerMaster(program);
 registerStart(program);
+registerPlanning(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`orderhub: ${err instanceof Error ? err.message : String(err)}\n`);
