@@ -80,7 +80,7 @@ describe("order-normalize node, a document with several orders", () => {
   });
 
   it("reports a refused order alone, with the document as payload and its place in msg.rejection", async () => {
-    const body = edifactInterchange([edifactMessage("00620", "10040", (t) => t.replace("BGM+220+10040+13'", "BGM+220+10040+1'")), edifactMessage("00621", "10041")]);
+    const body = edifactInterchange([edifactMessage("00620", "10040", (t) => t.replace(/QTY\+21:(\d+)/, "QTY+21:1O$1")), edifactMessage("00621", "10041")]);
     const before = await countsOfOrdersRead();
     const input = { messageId: "in-8", payload: Buffer.from(body) };
     const { sent, failed } = await normalizeAll(input, 2);
@@ -88,8 +88,8 @@ describe("order-normalize node, a document with several orders", () => {
     expect([after.read - before.read, after.refused - before.refused]).toEqual([1, 1]);
     expect(sent.map((m) => m.orderKey)).toEqual(["IN260-UserXX/10041/0"]);
     expect(failed).toHaveLength(1);
-    expect(failed[0].error).toMatch(/message 1 of 2 \(00620\): line 4 \(BGM\): message function 1 \(cancellation\)/);
-    expect(failed[0].msg).toMatchObject({ messageId: "in-8/1", rejection: { code: "cancellation", part: { index: 1, count: 2, ref: "00620" } } });
+    expect(failed[0].error).toMatch(/message 1 of 2 \(00620\): line \d+ \(QTY\): quantity "1O\d+" is not a number/);
+    expect(failed[0].msg).toMatchObject({ messageId: "in-8/1", rejection: { code: "not-a-number", part: { index: 1, count: 2, ref: "00620" } } });
     // the document itself, not a copy per order: a large batch must not be copied once for each of its orders
     expect(failed[0].msg.payload).toBe(input.payload);
   });
