@@ -23,7 +23,7 @@ function eventOf(msg: HubMessage): OrderDecidedEvent {
  */
 export class OrderRecordController {
   constructor(node: Node, _config: NodeDef) {
-    const status = new OutcomeStatus(node, [...Object.values(ORDER_OUTCOME_LABELS), "repeats"], "idle");
+    const status = new OutcomeStatus(node, [...Object.values(ORDER_OUTCOME_LABELS), "cancelled", "repeats"], "idle");
     node.on("input", (m: object, send: SendFn, done: DoneFn) => {
       const msg = m as HubMessage;
       let event: OrderDecidedEvent;
@@ -43,7 +43,8 @@ export class OrderRecordController {
       msg.topic = event.event;
       book.record(event, typeof msg.messageId === "string" ? msg.messageId : event.orderKey).then(
         () => {
-          status.count(ORDER_OUTCOME_LABELS[event.outcome]);
+          // a cancellation confirmed is no rule outcome: it counts under its own word
+          status.count(ORDER_OUTCOME_LABELS[event.outcome] ?? "cancelled");
           send([msg, null]);
           done();
         },
