@@ -1,5 +1,5 @@
-import { indexMasterData, type MasterIndex } from "../domain/master/master-index";
-import type { MasterData, Settings } from "../domain/master/types";
+import { indexMasterData, reindexGroups, reindexMasterData, type IndexedKind, type MasterIndex } from "../domain/master/master-index";
+import type { MasterData, OpenItem, Reservation, Settings } from "../domain/master/types";
 import { MasterDataError, validateMasterBundle, validateMasterKeys, validateMasterRecords, validateMasterSettings } from "../mappings/master-data";
 import { MASTER_KINDS, kindOfPath, kindSpec, recordKey, type MasterKind, type MasterMode } from "../store/master-kinds";
 import { masterChangesTotal, masterRecords } from "../observability/metrics";
@@ -41,6 +41,10 @@ export class MasterDataService {
   private readonly byKind = new Map<MasterKind, Map<string, object>>(MASTER_KINDS.map(({ kind }) => [kind, new Map()]));
   private settings: Partial<Settings> = {};
   private index: MasterIndex | undefined;
+  /** Kinds changed since `index` was built: the next `current()` rebuilds only their parts. */
+  private readonly stale = new Set<IndexedKind>();
+  /** Within reservations and open items, the SKUs and customers upserts or deletes touched since `index` was built. */
+  private readonly staleGroups = { reservationSkus: new Set<string>(), openItemCustomers: new Set<string>() };
   private loading: Promise<void> | undefined;
   private loaded = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -50,12 +54,16 @@ export class MasterDataService {
 
   /** Loads the master data from the store, once; resolves with the index. The hub calls it before the flows start. */
   async ready(): Promise<MasterIndex> {
+    await this.loadOnce();
+    return this.current();
+  }
+
+  private loadOnce(): Promise<void> {
     this.loading ??= this.load().catch((err: unknown) => {
       this.loading = undefined;
       throw err;
     });
-    await this.loading;
-    return this.current();
+    return this.loading;
   }
 
   get isReady(): boolean {
@@ -69,8 +77,47 @@ export class MasterDataService {
    */
   current(): MasterIndex {
     if (!this.loaded) throw new Error("master data: not loaded yet (await ready() first)");
+    if (this.index && this.stale.size > 0) this.index = reindexMasterData(this.index, this.dataOf(this.stale), this.stale);
+    const groups = this.staleGroups;
+    if (this.index && (groups.reservationSkus.size > 0 || groups.openItemCustomers.size > 0)) {
+      // the records of the SKUs and customers concerned only, read straight from the kinds' maps
+      const of = <T>(kind: MasterKind, keep: (r: T) => boolean) => {
+        const kept: T[] = [];
+        for (const r of this.byKind.get(kind)!.values()) if (keep(r as T)) kept.push(r as T);
+        return kept;
+      };
+      const data = {
+        reservations: groups.reservationSkus.size > 0 ? of<Reservation>("reservations", (r) => groups.reservationSkus.has(r.sku)) : [],
+        openItems: groups.openItemCustomers.size > 0 ? of<OpenItem>("openItems", (o) => groups.openItemCustomers.has(o.customer)) : [],
+      };
+      this.index = reindexGroups(this.index, data, groups);
+    }
+    this.stale.clear();
+    groups.reservationSkus.clear();
+    groups.openItemCustomers.clear();
     this.index ??= indexMasterData(this.data());
     return this.index;
+  }
+
+  /**
+   * What the next `current()` must index again: an upsert or delete of reservations or open items only the SKUs or
+   * customers it names (a release writes a handful of each), anything else the whole kind.
+   */
+  private markStale(write: MasterWrite): void {
+    if (write.kind === "reservations" && write.mode !== "replace") {
+      for (const r of write.records as Array<{ sku: string }>) this.staleGroups.reservationSkus.add(r.sku);
+    } else if (write.kind === "openItems" && write.mode !== "replace") {
+      for (const r of write.records as Array<{ customer: string }>) this.staleGroups.openItemCustomers.add(r.customer);
+    } else {
+      this.stale.add(write.kind);
+    }
+  }
+
+  /** The records of the given kinds only (and the settings), as `data()` has them. */
+  private dataOf(kinds: ReadonlySet<IndexedKind>): MasterData {
+    const data: MasterData = { settings: { ...this.settings } };
+    for (const kind of kinds) if (kind !== "settings") (data as Record<MasterKind, object[]>)[kind] = this.records(kind);
+    return data;
   }
 
   /** Hears of every change once it is committed and applied; returns the function that stops it. */
@@ -165,6 +212,9 @@ export class MasterDataService {
     }
     this.settings = (stored.settings ?? {}) as Partial<Settings>;
     this.index = undefined;
+    this.stale.clear();
+    this.staleGroups.reservationSkus.clear();
+    this.staleGroups.openItemCustomers.clear();
     this.loaded = true;
   }
 
@@ -174,11 +224,12 @@ export class MasterDataService {
    */
   private change(mode: MasterMode, source: string, plan: () => MasterWrite[]): Promise<MasterChange> {
     const run = async (): Promise<MasterChange> => {
-      await this.ready();
+      // loaded, not indexed: an index built here would be thrown away by this very change
+      await this.loadOnce();
       const writes = plan();
       const kinds = await this.store.writeMaster(writes);
       writes.forEach((w) => this.applyHere(w));
-      this.index = undefined;
+      for (const w of writes) this.markStale(w);
       const change: MasterChange = { mode, kinds, source };
       for (const k of kinds) {
         if (k.kind !== "settings") masterRecords.set({ kind: k.kind }, k.total);

@@ -110,6 +110,72 @@ function indexPriceLists(lists: readonly PriceList[] | undefined): PriceListInde
   return { byCustomer, byClass, general: general.sort(newestFirst) };
 }
 
+/** The kinds of master data a part of the index is built from (`settings` for the settings). */
+export type IndexedKind = keyof Omit<MasterData, "settings"> | "settings";
+
+/**
+ * The index again after a change to some kinds only: the parts built from kinds that did not change are taken over
+ * as they are (an index is never changed once built, so sharing them is safe). A release that writes reservations and
+ * open items rebuilds those two parts, not the price lists and the 50,000 items. `data` needs only the changed kinds.
+ */
+export function reindexMasterData(previous: MasterIndex, data: MasterData, changed: ReadonlySet<IndexedKind>): MasterIndex {
+  const next: { -readonly [K in keyof MasterIndex]: MasterIndex[K] } = { ...previous };
+  if (changed.has("settings")) next.settings = resolveSettings(data.settings);
+  if (changed.has("customers")) next.customers = byKey(data.customers, (c) => c.id);
+  if (changed.has("items")) next.items = byKey(data.items, (i) => i.sku);
+  if (changed.has("warehouses")) {
+    next.warehouseById = byKey(data.warehouses, (w) => w.id);
+    next.warehouses = [...next.warehouseById.values()].sort((a, b) => a.priority - b.priority || compare(a.id, b.id));
+  }
+  if (changed.has("priceLists")) next.priceLists = indexPriceLists(data.priceLists);
+  if (changed.has("promotions")) {
+    const fresh = indexMasterData({ promotions: data.promotions });
+    next.giftPromotions = fresh.giftPromotions;
+    next.coupons = fresh.coupons;
+  }
+  if (changed.has("supply")) next.supply = bySkuAndWarehouse(data.supply);
+  if (changed.has("reservations")) next.reservations = bySkuAndWarehouse(data.reservations);
+  if (changed.has("openItems")) next.openItems = indexMasterData({ openItems: data.openItems }).openItems;
+  return next;
+}
+
+/** What changed within a kind: only the reservations of these SKUs, only the open items of these customers. */
+export interface ChangedGroups {
+  reservationSkus?: ReadonlySet<string>;
+  openItemCustomers?: ReadonlySet<string>;
+}
+
+/**
+ * The index again after upserts of reservations or open items (what every release writes): only the SKUs and the
+ * customers they concern are indexed again, from `data`'s records of those kinds; the rest is shared with `previous`.
+ */
+export function reindexGroups(previous: MasterIndex, data: Pick<MasterData, "reservations" | "openItems">, changed: ChangedGroups): MasterIndex {
+  const next: { -readonly [K in keyof MasterIndex]: MasterIndex[K] } = { ...previous };
+  const skus = changed.reservationSkus;
+  if (skus && skus.size > 0) {
+    const fresh = bySkuAndWarehouse((data.reservations ?? []).filter((r) => skus.has(r.sku)));
+    const reservations = new Map(previous.reservations);
+    for (const sku of skus) {
+      const bySku = fresh.get(sku);
+      if (bySku) reservations.set(sku, bySku);
+      else reservations.delete(sku);
+    }
+    next.reservations = reservations;
+  }
+  const customers = changed.openItemCustomers;
+  if (customers && customers.size > 0) {
+    const fresh = indexMasterData({ openItems: (data.openItems ?? []).filter((o) => customers.has(o.customer)) }).openItems;
+    const openItems = new Map(previous.openItems);
+    for (const customer of customers) {
+      const items = fresh.get(customer);
+      if (items) openItems.set(customer, items);
+      else openItems.delete(customer);
+    }
+    next.openItems = openItems;
+  }
+  return next;
+}
+
 function byKey<T>(records: readonly T[] | undefined, key: (r: T) => string): Map<string, T> {
   const map = new Map<string, T>();
   for (const r of records ?? []) map.set(key(r), r);

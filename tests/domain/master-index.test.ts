@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexMasterData } from "../../domain/master/master-index";
+import { indexMasterData, reindexGroups, reindexMasterData, type IndexedKind } from "../../domain/master/master-index";
 import { DEFAULT_SETTINGS, type MasterData } from "../../domain/master/types";
 import { addDays, daysBetween, isIsoDay } from "../../domain/order/dates";
 import { formatMoney, formatPrice, toMinor } from "../../domain/order/money";
@@ -113,5 +113,62 @@ describe("amounts and days as the rules count them", () => {
     expect([addDays("2026-11-20", 30), addDays("2028-02-28", 1), addDays("2026-12-31T10:00:00Z", 1)]).toEqual(["2026-12-20", "2028-02-29", "2027-01-01"]);
     expect(daysBetween("2026-11-01", "2026-11-20")).toBe(19);
     expect([isIsoDay("2026-11-20"), isIsoDay("2026-11-20T08:00:00Z"), isIsoDay("2026-02-30"), isIsoDay("20.11.2026")]).toEqual([true, true, false, false]);
+  });
+});
+
+describe("the master index after a change to some kinds", () => {
+  const changes: Array<[string, (m: Required<MasterData>) => void]> = [
+    ["a release writes reservations and open items", (m) => {
+      m.reservations.push({ sku: m.items[0].sku, warehouse: m.warehouses[0].id, quantity: 7, date: "2026-11-25", order: "C-1001/SO-9/0" });
+      m.openItems.push({ customer: "C-1001", type: "open-order", document: "SO-9", amount: 700 });
+    }],
+    ["a price list changes", (m) => void m.priceLists.splice(0, 1)],
+    ["the settings change", (m) => void (m.settings = { ...m.settings, warehouseStrategy: "fewest-splits" })],
+    ["every kind changes", (m) => {
+      m.customers.push(customer({ id: "C-9", name: "new" }));
+      m.items.push(item("NEW-1"));
+      m.warehouses.reverse();
+      m.supply.pop();
+      m.promotions.length = 0;
+    }],
+  ];
+
+  it.each(changes)("is the index built afresh when %s", (_what, change) => {
+    const before = baseMaster();
+    const after = baseMaster();
+    change(after);
+    const kinds = new Set(Object.keys(after).filter((k) => JSON.stringify((before as never)[k]) !== JSON.stringify((after as never)[k]))) as Set<IndexedKind>;
+    expect(reindexMasterData(indexMasterData(before), after, kinds)).toEqual(indexMasterData(after));
+  });
+
+  it("takes the unchanged parts over as they are", () => {
+    const data = baseMaster();
+    const index = indexMasterData(data);
+    const next = reindexMasterData(index, { ...data, reservations: [] }, new Set(["reservations"]));
+    expect(next.items).toBe(index.items);
+    expect(next.priceLists).toBe(index.priceLists);
+    expect(next.reservations).not.toBe(index.reservations);
+  });
+});
+
+describe("the master index after a release's upserts", () => {
+  it("is the index built afresh, indexing again only the SKUs and customers the upserts name", () => {
+    const before = baseMaster();
+    const after = baseMaster();
+    const sku = after.items[0].sku;
+    after.reservations.push({ sku, warehouse: after.warehouses[0].id, quantity: 3, date: "2026-11-21", order: "C-1001/SO-10/0" });
+    after.openItems.push({ customer: "C-1001", type: "open-order", document: "SO-10", amount: 300 });
+    const index = indexMasterData(before);
+    const next = reindexGroups(index, after, { reservationSkus: new Set([sku]), openItemCustomers: new Set(["C-1001"]) });
+    expect(next).toEqual(indexMasterData(after));
+    expect(next.items).toBe(index.items);
+  });
+
+  it("drops a SKU whose last reservation was deleted", () => {
+    const before = baseMaster();
+    const sku = "ONLY-1";
+    before.reservations.push({ sku, warehouse: before.warehouses[0].id, quantity: 1, date: "2026-11-21", order: "C-1001/SO-11/0" });
+    const after = baseMaster();
+    expect(reindexGroups(indexMasterData(before), after, { reservationSkus: new Set([sku]) })).toEqual(indexMasterData(after));
   });
 });
