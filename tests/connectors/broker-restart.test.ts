@@ -224,7 +224,9 @@ describe("RabbitMQ restarted under load", () => {
     expect(ids.size).toBe(sent.size);
     const underTwoIds = [...ids].filter(([, messageIds]) => messageIds.size !== 1).map(([order, messageIds]) => `${order}: ${[...messageIds].join(", ")}`);
     expect(underTwoIds, "orders whose events carry more than one message id").toEqual([]);
-    expect(sentAfterRestart.size).toBeGreaterThanOrEqual(AFTER_RESTART);
+    // The sending loop went on until AFTER_RESTART orders were sent after the reconnect (its own condition, so no check
+    // here); what can fail is whether the hub itself published an event for each order, those included.
+    expect(await acceptedByHub(), "order.accepted events the hub published and the broker confirmed").toBeGreaterThanOrEqual(sent.size);
     expect([...sentAfterRestart].filter((order) => !ids.has(order)), "orders sent after the restart, not accepted").toEqual([]);
 
     const queues = await rabbit.queues();

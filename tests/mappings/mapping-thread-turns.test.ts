@@ -25,6 +25,7 @@ describe("documents taking turns on the mapping thread", () => {
     const turnsOnly = turns.filter((t) => !t.endsWith("progress"));
     expect(turnsOnly).toEqual(["second waiting", "third waiting", "second mapping", "third mapping"]);
     // the second's turn comes only after the first was mapped
+    expect(turns).toContain("first progress");
     expect(turns.lastIndexOf("first progress")).toBeLessThan(turns.indexOf("second mapping"));
   });
 });
