@@ -1,9 +1,5 @@
 import type { ConsumeMessage } from "amqplib";
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import approvalRequest from "../../nodes/approval-request/index";
 import type { Customer, MasterData } from "../../domain/master/types";
 import type { OrderDecidedEvent } from "../../domain/order/decided";
@@ -12,11 +8,12 @@ import { getMasterData } from "../../runtime/master-data";
 import { getOrderBook, today } from "../../runtime/order-book";
 import type { CancellationEvent } from "../../runtime/order-changes";
 import { getHubStore } from "../../store";
+import { masterFixture } from "../fixtures/master/master-data";
 import { json } from "../support/amqp";
 import { publicFixture } from "../support/fixtures";
 import { INBOUND, useIntakeFlow } from "../support/intake-flow";
 import { hubNodes, shippedFlows } from "../support/node-red";
-import { decisionNodes } from "../support/order-decisions";
+import { decisionNodes, useStandInOa } from "../support/order-decisions";
 import { until } from "../support/wait";
 
 // Changes and cancellations through the shipped intake and decisions flows on RabbitMQ, against the demo
@@ -31,27 +28,9 @@ const APPROVALS = "orderhub.approvals";
 const BUYER = "C-CHANGES";
 const ISSUED = "2026-06-15";
 
-const oa = { server: undefined as unknown as Server, requested: [] as string[] };
+const oa = useStandInOa();
 
-beforeAll(async () => {
-  oa.server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      oa.requested.push((JSON.parse(body) as { orderKey: string }).orderKey);
-      res.writeHead(202, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((r) => oa.server.listen(0, "127.0.0.1", r));
-  process.env.ORDERHUB_OA_URL = `http://127.0.0.1:${(oa.server.address() as AddressInfo).port}/approvals`;
-});
-
-afterAll(async () => {
-  delete process.env.ORDERHUB_OA_URL;
-  await new Promise((r) => oa.server.close(r));
-});
-
-const manufacturer = (): MasterData => JSON.parse(readFileSync(path.resolve(__dirname, "../fixtures/master/manufacturer.json"), "utf8")) as MasterData;
+const manufacturer = (): MasterData => masterFixture();
 
 const customer: Customer = {
   id: BUYER,

@@ -1,7 +1,5 @@
 import type { ConsumeMessage } from "amqplib";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import approvalRequest from "../../nodes/approval-request/index";
 import type { OrderDecidedEvent } from "../../domain/order/decided";
 import { releaseMessageId } from "../../runtime/credit-release";
@@ -11,7 +9,7 @@ import { getHubStore } from "../../store";
 import { json } from "../support/amqp";
 import { INBOUND, useIntakeFlow } from "../support/intake-flow";
 import { hubNodes, shippedFlows } from "../support/node-red";
-import { decisionNodes, deskMaster, deskOrder } from "../support/order-decisions";
+import { decisionNodes, deskMaster, deskOrder, useStandInOa } from "../support/order-decisions";
 import { until } from "../support/wait";
 
 const hub = useIntakeFlow("orderhub-decisions-flow");
@@ -19,27 +17,7 @@ const DECISIONS = "orderhub.orders.decisions";
 const PAYMENTS = "orderhub.payments";
 const APPROVALS = "orderhub.approvals";
 
-/** OA, as far as the flow's approval lane needs it: takes every approval request (202) and keeps the order keys. */
-const oa = { server: undefined as unknown as Server, requested: [] as string[] };
-
-beforeAll(async () => {
-  oa.server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      oa.requested.push((JSON.parse(body) as { orderKey: string }).orderKey);
-      res.writeHead(202, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((r) => oa.server.listen(0, "127.0.0.1", r));
-  // the shipped flow's approval-request node reads OA's address from the environment
-  process.env.ORDERHUB_OA_URL = `http://127.0.0.1:${(oa.server.address() as AddressInfo).port}/approvals`;
-});
-
-afterAll(async () => {
-  delete process.env.ORDERHUB_OA_URL;
-  await new Promise((r) => oa.server.close(r));
-});
+const oa = useStandInOa();
 
 /** The shipped intake and decisions flows on this file's vhost, with the order desk's master data loaded. */
 async function start(): Promise<string> {

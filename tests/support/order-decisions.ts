@@ -9,6 +9,9 @@ import orderRecord from "../../nodes/order-record/index";
 import priceCheck from "../../nodes/price-check/index";
 import type { Customer, MasterData } from "../../domain/master/types";
 import type { CanonicalOrder } from "../../domain/order/canonical-order";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 /** The order decision nodes, to load beside hubNodes(). */
 export function decisionNodes(): unknown[] {
@@ -65,4 +68,29 @@ export function deskOrder(orderNumber: string, buyer: string, options: { quantit
     charges: [],
     totals: { lineTotal: amount, allowanceTotal: 0, chargeTotal: 0, taxTotal: 0, payable: amount },
   };
+}
+
+/**
+ * A stand-in OA for a test file, as far as the decisions flow's approval lane needs it: takes every approval request
+ * (202) and keeps the order keys. The shipped flow's approval-request node reads OA's address from ORDERHUB_OA_URL.
+ */
+export function useStandInOa(): { requested: string[] } {
+  const oa = { server: undefined as unknown as Server, requested: [] as string[] };
+  beforeAll(async () => {
+    oa.server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        oa.requested.push((JSON.parse(body) as { orderKey: string }).orderKey);
+        res.writeHead(202, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((r) => oa.server.listen(0, "127.0.0.1", r));
+    process.env.ORDERHUB_OA_URL = `http://127.0.0.1:${(oa.server.address() as AddressInfo).port}/approvals`;
+  });
+  afterAll(async () => {
+    delete process.env.ORDERHUB_OA_URL;
+    await new Promise((r) => oa.server.close(r));
+  });
+  return oa;
 }
