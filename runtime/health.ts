@@ -46,9 +46,9 @@ export async function healthReport(deps: HealthDeps): Promise<HealthReport> {
     if (b.state !== "connected" && b.state !== "blocked") problems.push(`broker ${b.name} is ${b.state}${b.lastError ? `: ${b.lastError}` : ""}`);
     if (b.blocked !== undefined) problems.push(`broker ${b.name} blocks publishing: ${b.blocked}`);
     for (const c of b.consumers) {
-      if (c.wanted && !c.running) problems.push(`queue ${c.queue} has no consumer (${c.consumer}): ${c.reason ?? "not subscribed"}`);
+      if (c.wanted && !c.running) problems.push(`queue ${c.queue} has no consumer (${c.consumer}): ${c.reason ?? "not subscribed"}; it subscribes again by itself once the queue can be consumed (docs/OPERATIONS.md)`);
     }
-    if (b.deadLettersWaiting > 0) problems.push(`broker ${b.name}: ${b.deadLettersWaiting} dead letter(s) no queue can take yet; their originals stay unacknowledged`);
+    if (b.deadLettersWaiting > 0) problems.push(`broker ${b.name}: ${b.deadLettersWaiting} dead letter(s) no queue can take yet; their originals stay unacknowledged until orderhub.dlq can be declared and bound to orderhub.dlx again (docs/OPERATIONS.md)`);
     for (const d of b.topologyDrift) warnings.push(`queue ${d.queue}: ${d.drift}`);
   }
   if (!store.ok) problems.push(`store: ${store.error ?? "not ok"}`);
