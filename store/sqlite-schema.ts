@@ -143,6 +143,11 @@ const MIGRATIONS: string[] = [
      picked_at    INTEGER,
      updated_at   INTEGER NOT NULL
    );`,
+  // Step 8 (order timeline) goes here, as one string.
+  // Step 9 (API keys) goes here, as one string.
+  // Step 10 (planning: BOMs, ECOs) goes here, as one string.
+  // Step 11 (planning: production tasks, forecasts, quotes) goes here, as one string.
+  // Step 12 (settlement: consignment, invoices, payments, reconciliation) goes here, as one string.
 ];
 
 /** WAL, and synchronous=NORMAL: a killed process loses nothing committed; a power cut may lose the last commits. */
