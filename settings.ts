@@ -28,7 +28,7 @@ export function buildSettings(config: HubConfig): Record<string, unknown> {
     storageModule: createFlowStorage({ flowsDir: config.flowsDir }),
     adminAuth: config.adminPassword ? adminAuth(config.adminPassword) : undefined,
     logging: nodeRedLogging(logger, config.logLevel),
-    editorTheme: editorTheme(),
+    editorTheme: editorTheme(config.sandbox === "on"),
     externalModules: offlineModules(),
     // Function nodes work; only their per-node npm modules are off, as installing them needs the internet.
     functionExternalModules: false,
@@ -39,10 +39,11 @@ export function buildSettings(config: HubConfig): Record<string, unknown> {
   };
 }
 
-function editorTheme(): object {
+/** With the sandbox on, the editor's header says so: no real system is behind the flows. */
+function editorTheme(sandbox: boolean): object {
   return {
     page: { title: "OrderHub" },
-    header: { title: "OrderHub" },
+    header: { title: sandbox ? "OrderHub — SANDBOX" : "OrderHub" },
     projects: { enabled: false },
     tours: false,
     // An empty list (not absent) keeps the palette manager from fetching catalogue.nodered.org.

@@ -202,7 +202,8 @@ async function throughHub(template: string, orders: CanonicalOrder[]): Promise<v
   const kb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / 1024;
   console.log(`${bodies.length} canonical JSON orders of 10 lines, ${kb.toFixed(2)} KB each, prefetch 100, persistent, confirms; ${ROUNDS} round(s); intake + decisions cut at ${CAP_S} s`);
   const oa = await oaStub();
-  const variant = { env: { ORDERHUB_OA_URL: oa.url } };
+  // a system URL needs the sandbox off (runtime/config.ts)
+  const variant = { env: { ORDERHUB_OA_URL: oa.url, ORDERHUB_SANDBOX: "off" } };
 
   const intake: RunResult[] = [];
   const decisions: RunResult[] = [];

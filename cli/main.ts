@@ -4,9 +4,14 @@
 import { Command } from "commander";
 import { registerDlq } from "./commands/dlq";
 import { registerEvaluate } from "./commands/evaluate";
+import { registerKeys } from "./commands/keys";
 import { registerMaster } from "./commands/master";
 import { registerNormalize } from "./commands/normalize";
+import { registerOrder } from "./commands/order";
 import { registerPlanning } from "./commands/planning";
+import { registerPlanningExtras } from "./commands/planning-extras";
+import { registerSandbox } from "./commands/sandbox";
+import { registerReconcile } from "./commands/reconcile";
 import { registerStart } from "./commands/start";
 
 const program = new Command("orderhub")
@@ -18,8 +23,13 @@ registerNormalize(program);
 registerEvaluate(program);
 registerDlq(program);
 registerMaster(program);
+registerOrder(program);
+registerKeys(program);
 registerStart(program);
 registerPlanning(program);
+registerPlanningExtras(program); // after registerPlanning: adds `bom cost` to its `bom`
+registerSandbox(program);
+registerReconcile(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`orderhub: ${err instanceof Error ? err.message : String(err)}\n`);

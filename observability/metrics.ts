@@ -186,6 +186,49 @@ export const approvalRequestsTotal = new Counter({
   registers: [registry],
 });
 
+export const soapCallsTotal = new Counter({
+  name: "orderhub_soap_calls_total",
+  help: "SOAP calls of soap-call nodes, by system (erp-system name), operation and outcome (ok | fault: a SOAP fault, not retried | failed: no usable answer, retries exhausted | retried: an attempt tried again).",
+  labelNames: ["system", "operation", "outcome"] as const,
+  registers: [registry],
+});
+
+export const soapCallDuration = new Histogram({
+  name: "orderhub_soap_call_duration_seconds",
+  help: "Time of a soap-call node's call, retries and their waits included, by system, operation and outcome (ok | fault | failed).",
+  labelNames: ["system", "operation", "outcome"] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [registry],
+});
+
+export const restCallsTotal = new Counter({
+  name: "orderhub_rest_calls_total",
+  help: "REST calls to connected systems, by system, method and outcome (ok | retried: an attempt tried again | refused: a 4xx | failed: retries exhausted | circuit-open: not sent, the host's circuit is open).",
+  labelNames: ["system", "method", "outcome"] as const,
+  registers: [registry],
+});
+
+export const circuitState = new Gauge({
+  name: "orderhub_circuit_state",
+  help: "The REST circuit breaker of each host: 0 closed, 1 half-open (one probe call may go), 2 open (calls fail at once).",
+  labelNames: ["host"] as const,
+  registers: [registry],
+});
+
+export const circuitTransitionsTotal = new Counter({
+  name: "orderhub_circuit_transitions_total",
+  help: "Changes of a host's REST circuit breaker, by the state it went to (open | half-open | closed).",
+  labelNames: ["host", "to"] as const,
+  registers: [registry],
+});
+
+export const unauthorizedTotal = new Counter({
+  name: "orderhub_unauthorized_total",
+  help: "Calls refused with 401 on /api or /metrics, by reason (no-key | malformed | unknown-key | wrong-secret | revoked-key | loopback-only | store-unavailable | metrics-key).",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
 /**
  * A labelled child of a metric, cached by its label values: building and hashing a label object on every message is a
  * measurable cost on the hot path. Label sets are few (queues, routing keys), so the cache stays small.

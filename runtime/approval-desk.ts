@@ -1,7 +1,8 @@
 import type { BrokerConnection } from "../connectors/amqp";
 import { backoffDelay } from "../connectors/amqp/backoff";
 import { EVENTS_EXCHANGE } from "../connectors/amqp/topology";
-import { DEADLINE_DECIDER, durationWords, escalatedEvent, rejectedEvent, releasedEvent, rescheduledEvents, type Verdict } from "../domain/order/approval";
+import { DEADLINE_DECIDER, durationWords, escalatedEvent, rejectedEvent, releasedEvent, rescheduledEvents, type ConfirmedQuantity, type Verdict } from "../domain/order/approval";
+import type { PushedBack } from "../domain/order/decision";
 import { approvals as approvalsGauge } from "../observability/metrics";
 import { logger } from "../observability/logger";
 import type { ApprovalRow } from "../store/approval-store";
@@ -12,10 +13,15 @@ export type PublishEvent = (routingKey: ApprovalEvent, body: unknown, ids: { mes
 
 /**
  * Records a decision's event before it is published (the order's history, an approved order's reservations): called
- * again with the same message id after a crash, so it must record nothing twice. A failure holds the event back until
- * the next look.
+ * again with the same message id after a crash, so it must record nothing twice, and answer then what it recorded the
+ * first time. A failure holds the event back until the next look. It may answer with what it recorded, and the events
+ * say that: the approved order's promise (`confirmations`, in `order.released`), the reservations it moved for a rush
+ * order (`rescheduled`: one `order.rescheduled` each, in place of the proposal's), and why the promise changed (`reasons`).
  */
-export type RecordDecision = (event: ReturnType<typeof releasedEvent> | ReturnType<typeof rejectedEvent>, messageId: string) => Promise<void>;
+export type RecordDecision = (
+  event: ReturnType<typeof releasedEvent> | ReturnType<typeof rejectedEvent>,
+  messageId: string,
+) => Promise<void | { confirmations?: ConfirmedQuantity[]; rescheduled?: PushedBack[]; reasons?: string[] }>;
 
 /** The desk looks at the store at least this often (another hub process may have approvals due). */
 const IDLE_LOOK_MS = 30_000;
@@ -160,18 +166,22 @@ export class ApprovalDesk {
     const facts = factsOf(current);
     const context = contextOf(current);
     const request = requestOf(current);
-    const body =
+    let body: object =
       event === "approval.escalated"
         ? escalatedEvent(facts, context, request, new Date(current.rejectAt ?? this.clock()).toISOString())
         : event === "order.released"
           ? releasedEvent(facts, context, request)
           : rejectedEvent(facts, context, request, current.escalateAfterMs + current.rejectAfterMs);
     const messageId = approvalMessageId(event, current.id);
-    if (this.record && event !== "approval.escalated") await this.record(body as Parameters<RecordDecision>[0], messageId);
+    const recorded = this.record && event !== "approval.escalated" ? await this.record(body as Parameters<RecordDecision>[0], messageId) : undefined;
+    if (event === "order.released" && recorded?.confirmations) {
+      const released = body as ReturnType<typeof releasedEvent>;
+      body = { ...released, confirmations: recorded.confirmations, reasons: [...(recorded.reasons ?? []), ...released.reasons] };
+    }
     await this.publish(event, body, { messageId, correlationId: current.correlationId });
     // an approved rush order's pushed-back orders: owed under the same mark as the release, each under its own id
     if (event === "order.released") {
-      for (const moved of rescheduledEvents(facts, context, request)) {
+      for (const moved of rescheduledEvents(facts, context, request, recorded ? recorded.rescheduled : undefined)) {
         await this.publish("order.rescheduled", moved, { messageId: rescheduledMessageId(current.id, moved), correlationId: current.correlationId });
       }
     }

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { repoRoot } from "./paths";
+import { SYSTEM_ENV } from "./systems";
 
 /**
  * The hub's configuration, read once from the environment at startup. Anything invalid stops the start with one line
@@ -13,12 +14,17 @@ export interface HubConfig {
   amqpUrl: string;
   /** Absolute path; holds the SQLite store and Node-RED's userDir (`<dataDir>/node-red`). */
   dataDir: string;
-  /** The sandbox systems (stand-ins for ERP, OA, CRM …) are not part of this release: only `off` is accepted. */
-  sandbox: "off";
+  /**
+   * `on` (the default): the stand-in ERP, OA, CRM, TMS, WMS, PLM and finance answer at `/sandbox/<system>` on the hub's
+   * port and every system call goes to them; `off`: the real systems, at their URL variables (`SYSTEM_ENV`).
+   */
+  sandbox: "on" | "off";
   /** When set, the editor and admin API require user `admin` with this password; when unset, loopback only. */
   adminPassword?: string;
   /** Key for Node-RED's credential encryption; when unset Node-RED generates one and keeps it in the data dir. */
   credentialSecret?: string;
+  /** When set, `/metrics` needs this key (Bearer or X-Api-Key); when unset, it is open (runtime/api-keys.ts). */
+  metricsKey?: string;
   /** Absolute path of the folder whose `*.json` files are the flows (one file per tab, plus config.json). */
   flowsDir: string;
   logLevel: LogLevel;
@@ -38,9 +44,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     port: readPort(env.PORT),
     amqpUrl: readAmqpUrl(env.AMQP_URL),
     dataDir: absolute(optional(env.ORDERHUB_DATA_DIR) ?? "./data"),
-    sandbox: readSandbox(env.ORDERHUB_SANDBOX),
+    sandbox: readSandbox(env.ORDERHUB_SANDBOX, env),
     adminPassword: optional(env.ORDERHUB_ADMIN_PASSWORD),
     credentialSecret: optional(env.ORDERHUB_CREDENTIAL_SECRET),
+    metricsKey: optional(env.ORDERHUB_METRICS_KEY),
     flowsDir: absolute(optional(env.ORDERHUB_FLOWS_DIR) ?? join(repoRoot(), "flows")),
     logLevel: readLogLevel(env.LOG_LEVEL),
   };
@@ -73,16 +80,26 @@ function readAmqpUrl(raw: string | undefined): string {
   return value;
 }
 
-function readSandbox(raw: string | undefined): "off" {
-  const value = (optional(raw) ?? "off").trim().toLowerCase();
-  if (value === "off") return "off";
-  if (value === "on") {
+/**
+ * The sandbox is on unless ORDERHUB_SANDBOX=off says otherwise. A real system's URL with the sandbox not explicitly
+ * off is refused: either the URL was meant for production and the sandbox would swallow its orders, or the sandbox was
+ * meant and the URL is a leftover; only the person starting the hub can tell which.
+ */
+function readSandbox(raw: string | undefined, env: Env): "on" | "off" {
+  const given = optional(raw)?.trim().toLowerCase();
+  if (given !== undefined && given !== "on" && given !== "off") {
+    throw new ConfigError(`ORDERHUB_SANDBOX="${raw}" is not valid; use on or off (default on)`);
+  }
+  if (given === "off") return "off";
+  const urls = Object.values(SYSTEM_ENV).filter((name): name is string => name !== undefined && optional(env[name]) !== undefined);
+  if (urls.length > 0) {
+    const sandbox = given === "on" ? "ORDERHUB_SANDBOX=on" : "ORDERHUB_SANDBOX unset (on by default)";
     throw new ConfigError(
-      "ORDERHUB_SANDBOX=on: the sandbox systems (ERP, OA, CRM, TMS, WMS, PLM, finance stand-ins) are not part of " +
-        "this release; unset ORDERHUB_SANDBOX or set it to off",
+      `${sandbox} with ${urls.join(", ")} set: a real system's address while the sandbox stands in for every system; ` +
+        `set ORDERHUB_SANDBOX=off to call the real systems, or unset ${urls.join(", ")} to run the sandbox`,
     );
   }
-  throw new ConfigError(`ORDERHUB_SANDBOX="${raw}" is not valid; use on or off (default off)`);
+  return "on";
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {

@@ -7,6 +7,8 @@ import type { HubStore } from "../store/types";
 export interface HealthDeps {
   flowsRunning(): boolean;
   store(): HubStore;
+  /** The sandbox is on: every system the flows call is a stand-in (sandbox/). */
+  sandbox?: boolean;
 }
 
 export interface HealthReport {
@@ -18,6 +20,8 @@ export interface HealthReport {
   broker: { connected: boolean; brokers: BrokerInfo[] };
   store: { ok: boolean; error?: string };
   flows: { running: boolean };
+  /** True while the stand-in systems answer instead of the real ones: no real order should be sent here. */
+  sandbox: boolean;
 }
 
 const STORE_PING_TIMEOUT_MS = 2000;
@@ -60,6 +64,7 @@ export async function healthReport(deps: HealthDeps): Promise<HealthReport> {
     broker: { connected, brokers },
     store,
     flows: { running },
+    sandbox: deps.sandbox === true,
   };
 }
 

@@ -2,14 +2,16 @@ import type { MasterIndex } from "../domain/master/master-index";
 import type { MasterData, OpenItem, Reservation } from "../domain/master/types";
 import { orderRef, type CanonicalOrder } from "../domain/order/canonical-order";
 import { decidedEvent, creditDecisionOf, type OrderDecidedEvent } from "../domain/order/decided";
-import type { Decision } from "../domain/order/decision";
+import type { ConfirmedQuantity } from "../domain/order/approval";
+import { approvedRelease, movedReservations } from "../domain/order/approved-release";
+import type { Decision, PushedBack } from "../domain/order/decision";
 import type { OrderEvaluation } from "../domain/order/evaluate";
 import { logger } from "../observability/logger";
 import { getHubStore } from "../store";
-import type { DecisionEntry, HeldOrderRecord } from "../store/order-types";
+import type { DecisionEntry, HeldOrderRecord, OrderBookWrite, OrderBookWriteResult } from "../store/order-types";
 import type { HubStore, MasterKind, MasterWrite } from "../store/types";
 import { getMasterData, type MasterDataService } from "./master-data";
-import { isCancellation, otherRevisionWrites, revisionRecordOf, type CancellationEvent } from "./order-changes";
+import { isCancellation, otherRevisionWrites, revisionRecordOf, withoutOtherRevisions, type CancellationEvent } from "./order-changes";
 import { PendingReleases } from "./pending-releases";
 import { today } from "./today";
 
@@ -111,46 +113,108 @@ export class OrderBook {
     else this.pending.drop(event.orderKey);
   }
 
-  /** A confirmed cancellation: its history, the revision's state, a credit hold let go, and every reservation and open order of the order's revisions deleted. */
-  private async recordCancellation(event: CancellationEvent, eventId: string): Promise<void> {
-    const now = this.clock();
-    const { writes } = otherRevisionWrites(this.view(), orderRef(event.order), event.buyer);
-    const held = await this.store.orders.heldOrders({ orderNumber: event.orderNumber, buyer: event.buyer });
-    const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
-    await this.store.orders.writeOrderBook({
-      revision: revisionRecordOf(event, now),
-      decisions: [{ ...head, rule: "order", outcome: "cancelled", reasons: event.reasons, detail: { released: event.released } }],
-      releases: held.map((h) => ({ orderKey: h.orderKey, releasedAt: now, by: "orderhub", comment: `cancelled by ${event.orderKey}`, event: eventId })),
-      master: writes,
+  /**
+   * A confirmed cancellation: its history, the revision's state, a credit hold let go, and every reservation and open
+   * order of the order's revisions deleted, in one transaction. It takes its turn with payments and credit releases
+   * (`serially`), so a release of the held order either comes first (the cancellation then deletes what the release
+   * reserved) or finds the hold let go and releases nothing; should another hub release it between the read and the
+   * write, the write is refused and made again on what is there then. Never resolves without having written.
+   */
+  private recordCancellation(event: CancellationEvent, eventId: string): Promise<void> {
+    return this.serially(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const now = this.clock();
+        const held = await this.store.orders.heldOrders({ orderNumber: event.orderNumber, buyer: event.buyer });
+        const { writes, reservations, openOrders } = otherRevisionWrites(this.view(), orderRef(event.order), event.buyer);
+        const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
+        const result = await this.store.orders.writeOrderBook({
+          revision: revisionRecordOf(event, now),
+          decisions: [{ ...head, rule: "order", outcome: "cancelled", reasons: event.reasons, detail: { released: { reservations, openOrders } } }],
+          releases: held.map((h) => ({ orderKey: h.orderKey, releasedAt: now, by: "orderhub", comment: `cancelled by ${event.orderKey}`, event: eventId })),
+          master: writes,
+        });
+        if (result.outcome === "done") {
+          if (writes.length) await this.applyToMaster(writes, [event.orderKey]);
+          return;
+        }
+        if (attempt >= 3) throw new Error(`cancellation ${event.orderKey}: the order's credit holds kept being released by others while it was recorded (${result.outcome}); nothing recorded, the message is tried again`);
+      }
     });
-    if (writes.length) await this.applyToMaster(writes, [event.orderKey]);
   }
 
   /**
    * The outcome of an approval, as the approval desk announces it (runtime/approval-desk.ts, its `RecordDecision`):
    * the approver's word and the order's outcome in the order's history, and for an approved order its reservations and
-   * open order, as a release in the decisions flow writes them. Recording the same event again records nothing twice.
+   * open order, as a release in the decisions flow writes them, in one transaction. The promise is made on the master
+   * data as it is now (domain/order/approved-release.ts): a rush order whose proposal still holds takes the supply it
+   * was approved to take (the pushed-back orders' reservations move to their new dates in the same transaction); an
+   * order whose confirmed stock went to other orders meanwhile is promised again. Resolves with what was recorded, for
+   * the events: recording the same event again records nothing twice and resolves with what the first record wrote.
    */
-  async recordApproval(event: ApprovalOutcomeEvent, eventId: string): Promise<void> {
+  async recordApproval(event: ApprovalOutcomeEvent, eventId: string): Promise<RecordedApproval> {
     const now = this.clock();
     const released = event.outcome === "released";
     const by = event.approval?.decidedBy ?? undefined;
     const comment = event.approval?.comment ?? undefined;
     const head = { orderKey: event.orderKey, orderNumber: event.orderNumber, buyer: event.buyer, revision: event.revision, event: eventId, at: event.at, recordedAt: now };
     const word = released ? `approved${by ? ` by ${by}` : ""}${comment ? `: ${comment}` : ""}` : (event.reason ?? event.reasons[0] ?? "rejected");
+    if (!released || !event.order) {
+      const decisions: DecisionEntry[] = [
+        { ...head, rule: "approval", outcome: released ? "ok" : "reject", reasons: [word], ...(by ? { by, comment } : {}) },
+        { ...head, rule: "order", outcome: event.outcome, reasons: event.reasons, detail: event.confirmations ? { confirmations: event.confirmations } : undefined },
+      ];
+      const master = released ? releaseWrites([event as OrderDecidedEvent]) : [];
+      if (released) this.pending.add(event.orderKey, reservationsOf(event), openOrderOf(event));
+      await this.write({ decisions, master }, event.orderKey);
+      if (master.length) await this.applyToMaster(master, [event.orderKey]);
+      return {};
+    }
+    // from the view to the pending entry in one synchronous step: no other decision in this process comes in between
+    const ref = orderRef(event.order);
+    const view = withoutOtherRevisions(this.view(), ref, event.orderKey, event.buyer);
+    const plan = approvedRelease(event.order, event.decisions, view, today(this.clock));
+    const promised = { ...event, confirmations: plan.confirmations } as OrderDecidedEvent;
+    const moved = movedReservations(view, plan.moves);
+    const rescheduled = plan.moves.map(({ before: _before, ...m }) => m);
+    const master = releaseWrites([promised]);
+    if (moved.some((r) => r.quantity > 0)) master.push({ kind: "reservations", mode: "upsert", records: moved.filter((r) => r.quantity > 0) });
+    if (moved.some((r) => r.quantity <= 0)) master.push({ kind: "reservations", mode: "delete", records: moved.filter((r) => r.quantity <= 0).map(({ order, sku, warehouse }) => ({ order, sku, warehouse })) });
+    // an approved change replaces the promise and the open order of the order's earlier revisions, as a released one does
+    if (event.order.purpose === "change") master.push(...otherRevisionWrites(this.view(), ref, event.buyer, event.orderKey).writes);
     const decisions: DecisionEntry[] = [
-      { ...head, rule: "approval", outcome: released ? "ok" : "reject", reasons: [word], ...(by ? { by, comment } : {}) },
-      { ...head, rule: "order", outcome: event.outcome, reasons: event.reasons, detail: event.confirmations ? { confirmations: event.confirmations } : undefined },
+      { ...head, rule: "approval", outcome: "ok", reasons: [word, ...plan.reasons], ...(rescheduled.length ? { detail: { rescheduled } } : {}), ...(by ? { by, comment } : {}) },
+      { ...head, rule: "order", outcome: event.outcome, reasons: [...plan.reasons, ...event.reasons], detail: { confirmations: plan.confirmations } },
     ];
-    const master = released ? releaseWrites([event as OrderDecidedEvent]) : [];
-    if (released) this.pending.add(event.orderKey, reservationsOf(event), openOrderOf(event));
-    try {
-      await this.store.orders.writeOrderBook({ decisions, master });
-    } catch (err) {
+    this.pending.add(event.orderKey, [...reservationsOf(promised), ...moved.filter((r) => r.quantity > 0)], openOrderOf(event));
+    const result = await this.write({ decisions, master, once: true }, event.orderKey);
+    if (result.outcome === "recorded") {
       this.pending.drop(event.orderKey);
+      return this.recordedApproval(event.orderKey, eventId);
+    }
+    await this.applyToMaster(master, [event.orderKey]);
+    return { confirmations: plan.confirmations, rescheduled, reasons: plan.reasons };
+  }
+
+  /** What an approval's event recorded before: the promise and the pushed-back orders, from the order's history. */
+  private async recordedApproval(orderKey: string, eventId: string): Promise<RecordedApproval> {
+    const entries = (await this.history({ orderKey })).filter((e) => e.event === eventId);
+    const approval = entries.find((e) => e.rule === "approval");
+    const outcome = entries.find((e) => e.rule === "order");
+    return {
+      confirmations: (outcome?.detail as { confirmations?: ConfirmedQuantity[] } | undefined)?.confirmations,
+      rescheduled: (approval?.detail as { rescheduled?: PushedBack[] } | undefined)?.rescheduled ?? [],
+      reasons: approval ? approval.reasons.slice(1) : [],
+    };
+  }
+
+  /** An order book write; what it counted for the order is taken back when it fails. */
+  private async write(write: OrderBookWrite, orderKey: string): Promise<OrderBookWriteResult> {
+    try {
+      return await this.store.orders.writeOrderBook(write);
+    } catch (err) {
+      this.pending.drop(orderKey);
       throw err;
     }
-    if (master.length) await this.applyToMaster(master, [event.orderKey]);
   }
 
   /** An order's history: by key, or every revision of the number (the buyer's, with `buyer`), oldest entry first. */
@@ -255,9 +319,21 @@ export function heldRecordOf(event: OrderDecidedEvent, now: number): HeldOrderRe
 /** An approval's `order.released` or `order.rejected`, as far as the order book reads it. */
 export type ApprovalOutcomeEvent = Pick<OrderDecidedEvent, "orderKey" | "orderNumber" | "revision" | "buyer" | "at" | "reasons" | "decisions" | "confirmations"> & {
   outcome: string;
+  order?: CanonicalOrder;
   reason?: string;
   approval?: { decidedBy?: string | null; comment?: string | null };
 };
+
+/**
+ * What the order book recorded for an approval's event, for the events the desk publishes: the approved order's
+ * promise (`confirmations`), the pushed-back orders' reservations it moved (`rescheduled`) and why the promise differs
+ * from the evaluation's (`reasons`). Empty for a rejection.
+ */
+export interface RecordedApproval {
+  confirmations?: ConfirmedQuantity[];
+  rescheduled?: PushedBack[];
+  reasons?: string[];
+}
 
 let book: OrderBook | undefined;
 

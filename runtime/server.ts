@@ -8,6 +8,7 @@ import { closeHubStore, getHubStore } from "../store";
 import { getMasterData } from "./master-data";
 import { getOrderBook } from "./order-book";
 import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
+import { announceApiKeyRule, requireApiKey, requireMetricsKey } from "./api-keys";
 import { apiNotFound, apiRouter } from "./api";
 import { startApprovalDesk, stopApprovalDesk } from "./approval-desk";
 import type { HubConfig } from "./config";
@@ -18,6 +19,8 @@ import { deliverDirectlyBetweenHubNodes } from "./direct-delivery";
 import { trackFlows } from "./flow-tracker";
 import { skipDisabledNodeMetrics } from "./node-red-metrics";
 import { nodeSetCollision } from "./paths";
+import { sandboxLogLine, startSandbox, type Sandbox } from "../sandbox";
+import { useSandbox } from "./systems";
 
 export interface Hub {
   server: Server;
@@ -39,6 +42,8 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   warnIfNodesCollide();
   // the rules read the master data from memory: loaded before any flow runs
   await getMasterData().ready();
+  // which rule /api follows: an API key per calling system, or loopback only while no key exists (runtime/api-keys.ts)
+  await announceApiKeyRule();
   const app = express();
   app.disable("x-powered-by");
   const server = createServer(app);
@@ -53,42 +58,63 @@ export async function startHub(config: HubConfig): Promise<Hub> {
     flows.detach();
   };
 
-  app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore }));
+  app.use("/metrics", requireMetricsKey(config.metricsKey));
+  app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore, sandbox: config.sandbox === "on" }));
   app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
   if (!config.adminPassword) {
     app.use(ADMIN_ROOT, loopbackOnly);
     refuseRemoteAdminUpgrades(server, ADMIN_ROOT);
   }
   app.use(ADMIN_ROOT, RED.httpAdmin);
+  // the stand-in systems at /sandbox/<system>, before the API; loopback callers only (sandbox/index.ts)
+  let port = 0;
+  const sandbox = config.sandbox === "on" ? await startSandbox(app, { hubUrl: () => `http://127.0.0.1:${port}`, apiKey: () => undefined, amqpUrl: config.amqpUrl }) : undefined;
   const apiBroker = new BrokerConnection({ id: "orderhub-api", name: "api", url: config.amqpUrl, publishTimeoutMs: 5000 });
   apiBroker.register(server);
+  // every call under /api (ours and the flows' http in routes) needs an API key; GET /api/version stays open
+  app.use(NODE_ROOT, requireApiKey);
   app.use(NODE_ROOT, apiRouter({ config, store: getHubStore, broker: apiBroker, master: getMasterData }));
   app.use(NODE_ROOT, RED.httpNode);
   app.use(NODE_ROOT, apiNotFound(NODE_ROOT));
 
   try {
+    if (sandbox) {
+      // the sandbox's address is known before any flow calls a system: listen first
+      port = await listen(server, config.port);
+      useSandbox(`http://127.0.0.1:${port}`);
+      logger.warn({ sandbox: true, port }, sandboxLogLine(`http://127.0.0.1:${port}`, sandbox.standIns));
+    }
     await RED.start();
     // approvals waiting in the store: their deadlines and the events a crash left owed (runtime/approval-desk.ts)
     // an approved or rejected order gets its history, and an approved one its reservations, before its event goes out
     startApprovalDesk(apiBroker, { record: (event, id) => getOrderBook().recordApproval(event, id) });
-    const port = await listen(server, config.port);
+    if (!sandbox) port = await listen(server, config.port);
     logStarted(port);
-    return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker)) };
+    return { server, port, stop: once(() => stopHub(server, sockets, detach, apiBroker, sandbox)) };
   } catch (err) {
     await RED.stop().catch(() => undefined);
     await stopApprovalDesk();
     await apiBroker.stop();
+    await stopSandbox(sandbox);
+    if (server.listening) await closeServer(server, sockets);
     detach();
     throw err;
   }
 }
 
-async function stopHub(server: Server, sockets: Set<Socket>, detach: () => void, apiBroker: BrokerConnection): Promise<void> {
+async function stopSandbox(sandbox: Sandbox | undefined): Promise<void> {
+  if (!sandbox) return;
+  useSandbox(undefined);
+  await sandbox.stop();
+}
+
+async function stopHub(server: Server, sockets: Set<Socket>, detach: () => void, apiBroker: BrokerConnection, sandbox?: Sandbox): Promise<void> {
   logger.info("stopping: flows first (nodes close and hand back in-flight messages), then HTTP, then the store");
   try {
     await RED.stop();
   } finally {
     detach();
+    await stopSandbox(sandbox);
     await closeServer(server, sockets);
     await stopApprovalDesk();
     await apiBroker.stop();

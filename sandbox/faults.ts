@@ -62,6 +62,9 @@ export class FaultSwitches {
   middleware(fault?: (res: Response, status: number, message: string) => void): (req: Request, res: Response, next: NextFunction) => void {
     return (req, res, next) => {
       if (req.path.startsWith("/_")) return next();
+      // once per call: the framework and a stand-in's own router may both put these switches in front of a route
+      if (res.locals.sandboxFaults === this) return next();
+      res.locals.sandboxFaults = this;
       const f = this.current;
       const answer = (status: number, message: string) => (fault ? fault(res, status, message) : res.status(status).json({ error: message }));
       const go = () => {

@@ -10,6 +10,13 @@ export interface StandIn {
   readonly name: SystemName;
   readonly router: Router;
   readonly faults: import("./faults").FaultSwitches;
+  /**
+   * How a call refused by a fault switch is answered, when not as JSON (the ERP answers SOAP Faults). The framework
+   * (sandbox/index.ts) mounts, at `/sandbox/<name>`: `faults.routes()` (`/_faults`), `faults.middleware(faultAnswer)`,
+   * `GET /_state`, `POST /_reset`, then `router`. A router that puts `faults.middleware()` and `faults.routes()` in
+   * front of its own routes as well is fine: the switches act once per call (the middleware marks the request).
+   */
+  readonly faultAnswer?: (res: import("express").Response, status: number, message: string) => void;
   /** Connects what the stand-in needs beyond HTTP (the WMS: the broker). */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -7,7 +7,7 @@ import { dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const ASSET_EXT = new Set([".html", ".json", ".jsonata", ".md", ".css", ".svg", ".png", ".cjs"]);
+const ASSET_EXT = new Set([".html", ".json", ".jsonata", ".md", ".css", ".svg", ".png", ".cjs", ".wsdl"]);
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -17,7 +17,7 @@ function walk(dir) {
 }
 
 let copied = 0;
-for (const folder of ["nodes", "mappings", "runtime", "store"]) {
+for (const folder of ["nodes", "mappings", "runtime", "store", "sandbox"]) {
   const src = join(root, folder);
   if (!existsSync(src)) continue;
   for (const file of walk(src)) {

@@ -115,13 +115,19 @@ export interface OrderBookWrite {
   releases?: readonly OrderRelease[];
   payment?: PaymentRecord;
   master?: readonly MasterWrite[];
+  /**
+   * Written once per event: when the first of `decisions` is recorded already (the same event recorded before a
+   * crash), nothing is written (`recorded`). For writes whose master data is not idempotent (a reservation moved).
+   */
+  once?: boolean;
 }
 
 /**
  * `done`: written. `payment-known`: the payment was applied before, nothing written. `not-held`: an order to release is
- * not held any more (released meanwhile), nothing written; `orders` names them.
+ * not held any more (released meanwhile), nothing written; `orders` names them. `recorded`: a `once` write whose
+ * event was recorded before, nothing written.
  */
-export type OrderBookWriteResult = { outcome: "done" } | { outcome: "payment-known" } | { outcome: "not-held"; orders: string[] };
+export type OrderBookWriteResult = { outcome: "done" } | { outcome: "payment-known" } | { outcome: "not-held"; orders: string[] } | { outcome: "recorded" };
 
 export interface OrderQuery {
   orderKey?: string;

@@ -66,9 +66,13 @@ function orderStore(db) {
     }
     if (notHeld.length) throw new Refused({ outcome: "not-held", orders: notHeld });
     for (const h of w.held ?? []) s.hold.run(h.orderKey, h.orderNumber, h.buyer, h.revision, h.customer, h.amount, h.currency, h.heldAt, h.at, h.event);
+    let first = true;
     for (const e of w.decisions ?? []) {
       const detail = e.detail === undefined ? null : JSON.stringify(e.detail);
-      s.entry.run(e.orderKey, e.orderNumber, e.buyer, e.revision, e.event, e.rule, e.outcome, e.at, JSON.stringify(e.reasons), detail, text(e.by), text(e.comment), e.recordedAt);
+      const added = s.entry.run(e.orderKey, e.orderNumber, e.buyer, e.revision, e.event, e.rule, e.outcome, e.at, JSON.stringify(e.reasons), detail, text(e.by), text(e.comment), e.recordedAt).changes;
+      // a write made once per event (moved reservations are no upsert to repeat): recorded before, so nothing now
+      if (first && w.once && added === 0) throw new Refused({ outcome: "recorded" });
+      first = false;
     }
     // the master data writes, packed on the main thread (store/sqlite-master.ts), in this same transaction
     if (w.master && w.master.length) master.handle({ master: "write", writes: w.master });

@@ -7,6 +7,18 @@ import { configure, migrate } from "./sqlite-schema";
 import { packMasterWrites, unpackMasterData } from "./sqlite-master";
 import { SqliteApprovalStore } from "./sqlite-approvals";
 import { SqliteOrderStore } from "./sqlite-orders";
+import { SqliteInvoiceStore } from "./sqlite-invoices";
+import type { InvoiceStore } from "./invoice-types";
+import { SqliteTimelineStore } from "./sqlite-timeline";
+import type { TimelineStore } from "./timeline-types";
+import { SqlitePlanningStore } from "./sqlite-planning";
+import type { PlanningStore } from "./planning-types";
+import { SqliteProductionStore } from "./sqlite-production";
+import type { ProductionStore } from "./production-types";
+import { SqliteApiKeyStore } from "./sqlite-api-keys";
+import type { ApiKeyStore } from "./api-key-store";
+import { SqliteSettlementStore } from "./sqlite-settlement";
+import type { SettlementStore } from "./settlement-types";
 import type { OrderStore } from "./order-types";
 import type { ApprovalStore } from "./approval-store";
 import type { ClaimResult, HubStore, IdempotencyRecord, MasterWrite, MasterWriteResult, StoredMasterData } from "./types";
@@ -120,6 +132,18 @@ export class SqliteStore implements HubStore {
   readonly approvals: ApprovalStore = new SqliteApprovalStore((operation, args) => this.request({ approvals: operation, args }));
   /** The order book: one operation per transaction on the writer thread (store/sqlite-orders.cjs). */
   readonly orders: OrderStore = new SqliteOrderStore((message) => this.request(message));
+  /** Invoices issued, with what each billed per order line: one operation per transaction (store/sqlite-invoices.cjs). */
+  readonly invoices: InvoiceStore = new SqliteInvoiceStore((message) => this.request(message));
+  /** The order timeline: one operation per transaction on the writer thread (store/sqlite-timeline.cjs). */
+  readonly timeline: TimelineStore = new SqliteTimelineStore((message) => this.request(message));
+  /** Planning: BOMs, ECOs, BOM history; one operation per transaction on the writer thread (store/sqlite-planning.cjs). */
+  readonly planning: PlanningStore = new SqlitePlanningStore((message) => this.request(message));
+  /** Production tasks and quotes: one operation per transaction on the writer thread (store/sqlite-production.cjs). */
+  readonly production: ProductionStore = new SqliteProductionStore((message) => this.request(message));
+  /** API keys: one operation per transaction on the writer thread (store/sqlite-api-keys.cjs). */
+  readonly apiKeys: ApiKeyStore = new SqliteApiKeyStore((message) => this.request(message));
+  /** Settlement ledgers: one operation per transaction on the writer thread (store/sqlite-settlement.cjs). */
+  readonly settlement: SettlementStore = new SqliteSettlementStore((message) => this.request(message));
 
   /** `purgeChunk`: keys one purge transaction deletes at most (tests make it small). */
   constructor(readonly file: string, options: { purgeChunk?: number } = {}) {

@@ -21,6 +21,12 @@ const purgeKeys = db.prepare(sql.purgeKeys);
 const master = require("./sqlite-master.cjs").masterStore(db);
 const approvals = require("./sqlite-approvals.cjs").approvalStore(db);
 const orders = require("./sqlite-orders.cjs").orderStore(db);
+const invoices = require("./sqlite-invoices.cjs").invoiceStore(db);
+const timeline = require("./sqlite-timeline.cjs").timelineStore(db);
+const planning = require("./sqlite-planning.cjs").planningStore(db);
+const production = require("./sqlite-production.cjs").productionStore(db);
+const apiKeys = require("./sqlite-api-keys.cjs").apiKeyStore(db);
+const settlement = require("./sqlite-settlement.cjs").settlementStore(db);
 
 /** Operation codes, as the main thread sends them (see unpack below for the rest of an operation). */
 const CLAIM = 0;
@@ -121,6 +127,30 @@ parentPort.on("message", (message) => {
   }
   if (message.orders) {
     parentPort.postMessage(answerAlone(message, orders));
+    return;
+  }
+  if (message.invoices) {
+    parentPort.postMessage(answerAlone(message, invoices));
+    return;
+  }
+  if (message.timeline) {
+    parentPort.postMessage(answerAlone(message, timeline));
+    return;
+  }
+  if (message.planning) {
+    parentPort.postMessage(answerAlone(message, planning));
+    return;
+  }
+  if (message.production) {
+    parentPort.postMessage(answerAlone(message, production));
+    return;
+  }
+  if (message.settlement) {
+    parentPort.postMessage(answerAlone(message, settlement));
+    return;
+  }
+  if (message.apiKeys) {
+    parentPort.postMessage(answerAlone(message, apiKeys));
     return;
   }
   let results;

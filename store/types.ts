@@ -3,6 +3,12 @@
 import type { MasterKind, MasterMode } from "./master-kinds";
 import type { ApprovalStore } from "./approval-store";
 import type { OrderStore } from "./order-types";
+import type { InvoiceStore } from "./invoice-types";
+import type { TimelineStore } from "./timeline-types";
+import type { PlanningStore } from "./planning-types";
+import type { ProductionStore } from "./production-types";
+import type { ApiKeyStore } from "./api-key-store";
+import type { SettlementStore } from "./settlement-types";
 
 export type { MasterKind, MasterMode };
 
@@ -82,6 +88,18 @@ export interface HubStore {
   readonly approvals: ApprovalStore;
   /** The order book: decisions per order, orders held for credit, payments applied (store/order-types.ts). */
   readonly orders: OrderStore;
+  /** The invoices the hub issued, with what each billed per order line (store/invoice-types.ts). */
+  readonly invoices: InvoiceStore;
+  /** The order timeline: every milestone of every order once, and a summary per order (store/timeline-types.ts). */
+  readonly timeline: TimelineStore;
+  /** Planning: BOM lines, low-level codes, ECOs and every BOM change's history (store/planning-types.ts). */
+  readonly planning: PlanningStore;
+  /** Production tasks tied to order lines, what was issued to them, and quotes (store/production-types.ts). */
+  readonly production: ProductionStore;
+  /** The API keys business systems call /api with, hashed (store/api-key-store.ts, runtime/api-keys.ts). */
+  readonly apiKeys: ApiKeyStore;
+  /** Settlement ledgers: consignment, returns and credit notes, reconciliation, dunning, inter-company (store/settlement-types.ts). */
+  readonly settlement: SettlementStore;
   /** Cheap liveness check for /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

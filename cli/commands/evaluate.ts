@@ -96,7 +96,8 @@ async function evaluateOnHub(file: string, body: Buffer, opts: Options, at: stri
   try {
     res = await fetch(`${base}/api/orders/evaluate?at=${encodeURIComponent(at)}`, {
       method: "POST",
-      headers: { "content-type": CONTENT_TYPES[opts.format] ?? "application/octet-stream" },
+      // an API key in ORDERHUB_API_KEY goes along (a hub with keys refuses calls without one: orderhub keys)
+      headers: { "content-type": CONTENT_TYPES[opts.format] ?? "application/octet-stream", ...(process.env.ORDERHUB_API_KEY ? { "x-api-key": process.env.ORDERHUB_API_KEY } : {}) },
       body: new Uint8Array(body),
     });
   } catch (err) {
@@ -108,6 +109,7 @@ async function evaluateOnHub(file: string, body: Buffer, opts: Options, at: stri
   const why = typeof answer.error === "string" ? answer.error : `HTTP ${res.status}`;
   if (res.status === 400 || res.status === 413) throw new Failure(`${file}: ${why}`, 2);
   if (res.status === 404) throw new Failure(`${base} has no POST /api/orders/evaluate (${why}); is --url an OrderHub?`, 1);
+  if (res.status === 401) throw new Failure(`the hub at ${base} wants an API key: ${why} (set ORDERHUB_API_KEY)`, 1);
   throw new Failure(`the hub at ${base} failed: ${why}`, 1);
 }
 

@@ -49,10 +49,11 @@ async function readBundle(file: string): Promise<unknown> {
   }
 }
 
-/** A request to the hub; connection trouble is a Failure with code 1, naming the URL. */
+/** A request to the hub (with the API key in ORDERHUB_API_KEY, if any); connection trouble is a Failure with code 1, naming the URL. */
 async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const key = process.env.ORDERHUB_API_KEY;
   try {
-    return await fetch(url, init);
+    return await fetch(url, key ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), "x-api-key": key } } : init);
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
     throw new Failure(`cannot reach the hub at ${new URL(url).origin}: ${cause} (is it running? set --url or ORDERHUB_URL)`, 1);
@@ -65,6 +66,7 @@ async function answerOf(res: Response, base: string): Promise<Record<string, unk
   const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
   if (res.status === 400 || res.status === 413) throw new Failure(`the hub refused it: ${why}`, 2);
   if (res.status === 404) throw new Failure(`${base} has no master data API (${why}); is --url an OrderHub?`, 1);
+  if (res.status === 401) throw new Failure(`the hub at ${base} wants an API key: ${why} (set ORDERHUB_API_KEY)`, 1);
   throw new Failure(`the hub at ${base} failed: ${why}`, 1);
 }
 

@@ -1,6 +1,7 @@
 // `orderhub kitting FILE`, `orderhub mrp FILE`, `orderhub bom explode FILE --item X [--date D]` and
 // `orderhub bom where-used FILE --item X [--single-level] [--date D]`: the planning rules of domain/planning on a JSON
 // file, answered as JSON on stdout. Nothing is read from or written to the hub. Bad input exits 2 with one line.
+// `orderhub bom import FILE` (cli/commands/bom-import.ts) is the one that writes: into the hub's store.
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import type { BomLine } from "../../domain/planning/bom";
@@ -9,6 +10,7 @@ import { PlanningInputError } from "../../domain/planning/errors";
 import { checkBomLines, isoDate, object } from "../../domain/planning/input-checks";
 import { kitting, type KittingInput } from "../../domain/planning/kitting";
 import { planMrp, type MrpInput } from "../../domain/planning/mrp";
+import { registerBomImport } from "./bom-import";
 
 class BadInput extends Error {}
 
@@ -99,4 +101,5 @@ export function registerPlanning(program: Command): void {
     .action((file: string, opts: { item: string; singleLevel?: boolean; date?: string }) =>
       run("bom where-used", (v) => ({ item: opts.item, usedIn: whereUsed(bomLines(v), opts.item, { multiLevel: !opts.singleLevel, date: date(opts.date) }) }))(file),
     );
+  registerBomImport(bom);
 }

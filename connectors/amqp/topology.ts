@@ -117,17 +117,32 @@ export async function declareQueue(
 
 /**
  * Binds a queue to an exchange with each routing pattern (`master.#`). Binding again is harmless: a binding that exists
- * stays as it is. A missing exchange or queue fails with the broker's reason (NOT_FOUND).
+ * stays as it is. A missing exchange is declared (topic, durable) and bound; a missing queue fails with the broker's
+ * reason (NOT_FOUND).
  */
 export async function bindQueue(open: () => Promise<Channel>, queue: string, exchange: string, patterns: readonly string[]): Promise<void> {
-  const ch = await open();
-  ch.on("error", () => undefined);
   try {
-    for (const pattern of patterns) await ch.bindQueue(queue, exchange, pattern);
-    await ch.close();
+    await bindOn(await open(), queue, exchange, patterns);
   } catch (err) {
-    throw new Error(`cannot bind "${queue}" to exchange "${exchange}": ${brokerWords(err)}`);
+    // The exchange of another system (the WMS's `orderhub.wms`, the PLM's `orderhub.plm`) need not exist yet when the
+    // hub starts first: declared here as those systems declare it (topic, durable), the messages they publish later
+    // are kept in the hub's queue instead of being dropped. An exchange that exists with another type still fails.
+    if (!/NOT.FOUND - no exchange/i.test(brokerWords(err))) throw new Error(`cannot bind "${queue}" to exchange "${exchange}": ${brokerWords(err)}`);
+    try {
+      const ch = await open();
+      ch.on("error", () => undefined);
+      await ch.assertExchange(exchange, "topic", { durable: true });
+      await bindOn(ch, queue, exchange, patterns);
+    } catch (again) {
+      throw new Error(`cannot bind "${queue}" to exchange "${exchange}": ${brokerWords(again)}`);
+    }
   }
+}
+
+async function bindOn(ch: Channel, queue: string, exchange: string, patterns: readonly string[]): Promise<void> {
+  ch.on("error", () => undefined);
+  for (const pattern of patterns) await ch.bindQueue(queue, exchange, pattern);
+  await ch.close();
 }
 
 export interface TopologyOptions {

@@ -24,6 +24,11 @@ export interface Customer {
   partialDelivery: PartialDelivery;
   /** Matched with a warehouse's region by the `nearest` warehouse strategy. */
   region?: string;
+  /**
+   * The tax category every line invoiced to the customer takes, where it is taxed unlike the items (UN/ECE 5305: AE
+   * reverse charge, K intra-community supply, G export, E exempt). Absent: each item's own.
+   */
+  taxCategory?: string;
 }
 
 export interface Item {
@@ -37,6 +42,20 @@ export interface Item {
   basePrice?: number;
   /** The largest discount off the list price the order desk may grant without approval. */
   maxDiscountPercent?: number;
+  /** The item's tax category on invoices (UN/ECE 5305: S standard, AA reduced, Z zero-rated …). Absent: S. */
+  taxCategory?: string;
+  /** Planning (domain/planning): how the item is supplied. Absent: make when it has a BOM, else buy. */
+  source?: "make" | "buy" | "outsource";
+  /** Planning: share of a planned order lost as scrap. */
+  scrapRate?: number;
+  /** Planning: stock MRP keeps on hand. */
+  safetyStock?: number;
+  /** Planning: lot-sizing rule (domain/planning/lot-sizing.ts). Absent: lot-for-lot. */
+  lotSizing?: { rule: "lot-for-lot" | "fixed" | "period" | "min-max-multiple"; quantity?: number; periods?: number; min?: number; max?: number; multiple?: number };
+  /** Planning: cost of one unit. */
+  standardCost?: number;
+  /** Planning: the supplier or subcontractor named on the item's suggestions. */
+  supplier?: string;
 }
 
 /** A price break: from `minQuantity` on, the unit price is `unitPrice`. */
@@ -134,6 +153,16 @@ export interface Settings {
   /** A price within this percentage of the expected price is ok. */
   priceTolerancePercent: number;
   warehouseStrategy: WarehouseStrategy;
+  /** The tax categories' rates on invoices, where they differ from domain/fulfilment/tax.ts's defaults (by id). */
+  taxCategories?: TaxCategory[];
+}
+
+/** A tax category on invoices: its UN/ECE 5305 code, its rate, and why a zero-rated one is not taxed. */
+export interface TaxCategory {
+  id: string;
+  percent: number;
+  name?: string;
+  exemptionReason?: string;
 }
 
 /**
@@ -151,6 +180,7 @@ export function resolveSettings(settings: Partial<Settings> = {}): Settings {
     atpInclude: [...(settings.atpInclude ?? DEFAULT_SETTINGS.atpInclude)],
     priceTolerancePercent: settings.priceTolerancePercent ?? DEFAULT_SETTINGS.priceTolerancePercent,
     warehouseStrategy: settings.warehouseStrategy ?? DEFAULT_SETTINGS.warehouseStrategy,
+    ...(settings.taxCategories ? { taxCategories: settings.taxCategories.map((c) => ({ ...c })) } : {}),
   };
 }
 

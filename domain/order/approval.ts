@@ -1,5 +1,5 @@
 import { buyerIdentity, type CanonicalOrder } from "./canonical-order";
-import { formatQuantity, type AtpLine, type Decision, type Exposure, type PriceLine, type RushProposal } from "./decision";
+import { formatQuantity, type AtpDecision, type AtpLine, type Decision, type Exposure, type PriceLine, type PushedBack, type RushProposal } from "./decision";
 
 /**
  * An order that needs approval waits for a person (in OA) to say yes or no. What it waits in is an approval: one per
@@ -144,6 +144,18 @@ export function confirmationsOf(decisions: readonly Decision[]): ConfirmedQuanti
   return lines.flatMap((l) => (l.confirmations ?? []).map((c) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: c.quantity, date: c.date, warehouse: c.warehouse, source: c.source })));
 }
 
+/** A feasible proposal's promise: ATP's confirmations, each short line's late part replaced by what the proposal serves on time. */
+export function rushConfirmations(decisions: readonly Decision[], proposal: RushProposal): ConfirmedQuantity[] {
+  const atp = decisions.find((d): d is AtpDecision => d.rule === "atp");
+  if (!atp || !proposal.feasible || !proposal.served) return confirmationsOf(decisions);
+  const short = new Set(proposal.served.map((s) => s.lineNumber));
+  return atp.lines.flatMap((l) => {
+    const kept = l.confirmations.filter((c) => !short.has(l.lineNumber) || c.date === l.requestedDate);
+    const served = short.has(l.lineNumber) ? proposal.served!.filter((s) => s.lineNumber === l.lineNumber).map((s) => ({ quantity: s.quantity, date: s.date, warehouse: s.warehouse, source: "supply" as const })) : [];
+    return [...kept, ...served].map((c) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: c.quantity, date: c.date, warehouse: c.warehouse, source: c.source }));
+  });
+}
+
 /** The approval request for an order and its decisions (`grounds` from approvalGrounds). */
 export function approvalRequest(
   order: CanonicalOrder,
@@ -218,7 +230,8 @@ export function releasedEvent(a: ApprovalFacts, context: ApprovalContext, reques
     ...orderHead(context, a.orderKey, a.requestedAt),
     outcome: "released" as const,
     reasons: request.reasons,
-    confirmations: confirmationsOf(context.decisions),
+    // an approved rush order whose proposal is feasible is promised its requested dates
+    confirmations: request.rushProposal?.feasible ? rushConfirmations(context.decisions, request.rushProposal) : confirmationsOf(context.decisions),
     decisions: context.decisions,
     order: context.order,
     approval: approvalPart(a),
@@ -229,13 +242,14 @@ export function releasedEvent(a: ApprovalFacts, context: ApprovalContext, reques
 /**
  * `order.rescheduled`, one per reservation an approved rush order pushes back (its proposal was feasible; one per order
  * unless it is pushed back in several items or warehouses): the order, the item and warehouse, how much moves, from and to which date, and the rush order that took it. None for a take that
- * keeps its date (replenishment covers it there) or an infeasible proposal, which pushes nobody back.
+ * keeps its date (replenishment covers it there) or an infeasible proposal, which pushes nobody back. `moved`: what the
+ * approval's record moved (approved-release.ts), in place of the proposal (a proposal that no longer holds moves nothing).
  */
-export function rescheduledEvents(a: ApprovalFacts, context: ApprovalContext, request: ApprovalRequest) {
+export function rescheduledEvents(a: ApprovalFacts, context: ApprovalContext, request: ApprovalRequest, moved?: readonly PushedBack[]) {
   const proposal = request.rushProposal;
-  if (!proposal?.feasible) return [];
+  const pushedBack = moved ?? (proposal?.feasible ? proposal.pushedBack : []);
   const rush = a.orderKey;
-  return proposal.pushedBack
+  return pushedBack
     .filter((p) => p.to !== p.from)
     .map((p) => ({
       event: "order.rescheduled" as const,

@@ -68,8 +68,25 @@ export function supplyDay(supply: Supply, at: string): string | undefined {
 }
 
 /**
+ * The reservation of the part of an order's promise that an approved rush order moved to a later date: a reservation
+ * is keyed by order, SKU and warehouse, so the part that moves is kept under the order's key with its new date
+ * (`C-NORTH/PO-77/0@2027-01-08`), beside the part that stays. `orderOfReservation` gives the order's key back.
+ */
+export const reservationKeyOf = (orderKey: string, movedTo: string) => `${orderKey}@${dayOf(movedTo)}`;
+
+const MOVED_PART = /@\d{4}-\d{2}-\d{2}$/;
+
+export const orderOfReservation = (reservationOrder: string) => reservationOrder.replace(MOVED_PART, "");
+
+/** Whether a reservation is the order's own, or a moved part of it (cheap: ATP asks for every reservation of an item). */
+export function isOwnReservation(reservationOrder: string, orderKey: string): boolean {
+  if (reservationOrder === orderKey) return true;
+  return reservationOrder.length === orderKey.length + 11 && reservationOrder.charCodeAt(orderKey.length) === 64 && reservationOrder.startsWith(orderKey) && MOVED_PART.test(reservationOrder);
+}
+
+/**
  * An item's stock per warehouse from the master data, on the evaluation date: the included supply types, less every
- * reservation except those of the order being evaluated (`ownOrder`), which it would replace.
+ * reservation except those of the order being evaluated (`ownOrder`, with its moved parts), which it would replace.
  */
 export function stockOf(sku: string, master: MasterIndex, at: string, ownOrder: string): Stock {
   const include = new Set(master.settings.atpInclude);
@@ -86,7 +103,7 @@ export function stockOf(sku: string, master: MasterIndex, at: string, ownOrder: 
     }
   }
   for (const [warehouse, reservations] of master.reservations.get(sku) ?? []) {
-    for (const r of reservations) if (r.order !== ownOrder && r.quantity > 0) post(ledger(warehouse), laterDay(r.date, at), -r.quantity);
+    for (const r of reservations) if (!isOwnReservation(r.order, ownOrder) && r.quantity > 0) post(ledger(warehouse), laterDay(r.date, at), -r.quantity);
   }
   return stock;
 }

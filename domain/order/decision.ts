@@ -93,6 +93,20 @@ export interface PushedBack {
   quantity: number;
   from: string;
   to: string;
+  /**
+   * The reservation taken from, where it is not the order's own (`order`): the part of an order's reservation that an
+   * earlier rush order moved to another date (`<order key>@<date>`, reservationKeyOf in atp-ledger.ts).
+   */
+  reservation?: string;
+}
+
+/** A quantity a feasible rush proposal serves on the rush order's requested date: from free supply, or taken from a pushed-back order. */
+export interface RushServed {
+  lineNumber: string;
+  sku: string;
+  quantity: number;
+  date: string;
+  warehouse: string;
 }
 
 /** What a rush order could take from released orders with later requested dates, for the approver to decide on. */
@@ -101,6 +115,8 @@ export interface RushProposal {
   feasible: boolean;
   reasons: string[];
   pushedBack: PushedBack[];
+  /** Feasible only: what serves each short line on its requested date; with ATP's on-time confirmations, the rush order's promise once approved. */
+  served?: RushServed[];
 }
 
 export interface AtpDecision extends DecisionOf<"atp"> {

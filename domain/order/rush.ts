@@ -1,8 +1,8 @@
 import type { MasterIndex } from "../master/master-index";
 import { buyerIdentity, orderKey, type CanonicalOrder } from "./canonical-order";
-import { cloneLedger, freeOn, post, roundQuantity, stockOf, type Ledger, type Stock } from "./atp-ledger";
+import { cloneLedger, freeOn, orderOfReservation, post, roundQuantity, stockOf, type Ledger, type Stock } from "./atp-ledger";
 import { addDays, dayOf } from "./dates";
-import { formatQuantity, lineName, type AtpDecision, type AtpLine, type PushedBack, type RushProposal } from "./decision";
+import { formatQuantity, lineName, type AtpDecision, type AtpLine, type PushedBack, type RushProposal, type RushServed } from "./decision";
 import type { RushRescheduling } from "./evaluate";
 
 /**
@@ -23,10 +23,14 @@ export interface RushPlan {
   feasible: boolean;
   takes: PushedBack[];
   reasons: string[];
+  /** Feasible: what serves each short line on its requested date, by warehouse. */
+  served: RushServed[];
 }
 
 interface Candidate {
   order: string;
+  /** The reservation's own key, where it is a moved part of the order's promise. */
+  reservation?: string;
   warehouse: string;
   date: string;
   remaining: number;
@@ -78,7 +82,8 @@ function candidatesOf(sku: string, master: MasterIndex, ownOrder: string): Candi
   for (const [warehouse, reservations] of master.reservations.get(sku) ?? []) {
     for (const r of reservations) {
       if (r.order.startsWith(ownOrder) || !(r.quantity > 0)) continue;
-      candidates.push({ order: r.order, warehouse, date: dayOf(r.date), remaining: r.quantity });
+      const order = orderOfReservation(r.order);
+      candidates.push({ order, ...(order !== r.order ? { reservation: r.order } : {}), warehouse, date: dayOf(r.date), remaining: r.quantity });
     }
   }
   return candidates;
@@ -86,6 +91,7 @@ function candidatesOf(sku: string, master: MasterIndex, ownOrder: string): Candi
 
 interface LineResult {
   takes: PushedBack[];
+  served: RushServed[];
   missing: number;
 }
 
@@ -93,12 +99,15 @@ interface LineResult {
 function serveLine(line: AtpLine, short: number, stock: Stock, candidates: Candidate[], warehouses: string[]): LineResult {
   const day = line.requestedDate;
   let rest = short;
+  const served: RushServed[] = [];
+  const serve = (warehouse: string, quantity: number) => served.push({ lineNumber: line.lineNumber, sku: line.sku, quantity, date: day, warehouse });
   for (const w of warehouses) {
     if (rest <= 0) break;
     const q = Math.min(rest, freeOn(ledgerOf(stock, w), day));
     if (q > 0) {
       post(ledgerOf(stock, w), day, -q);
       rest = roundQuantity(rest - q);
+      serve(w, q);
     }
   }
   const rank = (w: string) => warehouses.indexOf(w);
@@ -120,9 +129,10 @@ function serveLine(line: AtpLine, short: number, stock: Stock, candidates: Candi
     post(ledger, day, -want);
     c.remaining = roundQuantity(c.remaining - quantity);
     rest = roundQuantity(rest - want);
-    takes.push({ order: c.order, sku: line.sku, warehouse: c.warehouse, quantity, from: c.date, to: c.date });
+    serve(c.warehouse, want);
+    takes.push({ order: c.order, ...(c.reservation ? { reservation: c.reservation } : {}), sku: line.sku, warehouse: c.warehouse, quantity, from: c.date, to: c.date });
   }
-  return { takes, missing: rest };
+  return { takes, served, missing: rest };
 }
 
 /** The earliest day from `from` on when the quantity is free again in the warehouse, or replenishment covers it; taken. */
@@ -137,7 +147,7 @@ function newDate(ledger: Ledger, from: string, quantity: number, leadTimeDay: st
 function merged(takes: PushedBack[]): PushedBack[] {
   const byKey = new Map<string, PushedBack>();
   for (const t of takes) {
-    const key = `${t.order}\u0000${t.sku}\u0000${t.warehouse}`;
+    const key = `${t.reservation ?? t.order}\u0000${t.sku}\u0000${t.warehouse}`;
     const seen = byKey.get(key);
     if (seen) seen.quantity = roundQuantity(seen.quantity + t.quantity);
     else byKey.set(key, { ...t });
@@ -158,10 +168,11 @@ export function rushPlan(order: CanonicalOrder, atp: Pick<AtpDecision, "lines">,
   const ownKey = orderKey(order);
   const ownOrder = `${buyerIdentity(order.buyer)}/${order.orderNumber}/`;
   const short = atp.lines.map((line) => ({ line, short: master.items.has(line.sku) ? shortfall(line) : 0 })).filter((s) => s.short > 0);
-  if (short.length === 0) return { feasible: true, takes: [], reasons: [] };
+  if (short.length === 0) return { feasible: true, takes: [], reasons: [], served: [] };
   const stocks = new Map<string, Stock>();
   const candidates = new Map<string, Candidate[]>();
   const takes: PushedBack[] = [];
+  const served: RushServed[] = [];
   const missing: string[] = [];
   for (const { line, short: quantity } of short) {
     if (!stocks.has(line.sku)) {
@@ -171,6 +182,7 @@ export function rushPlan(order: CanonicalOrder, atp: Pick<AtpDecision, "lines">,
     const stock = stocks.get(line.sku)!;
     const result = serveLine(line, quantity, stock, candidates.get(line.sku)!, warehousesOf(master, stock));
     takes.push(...result.takes);
+    served.push(...result.served);
     if (result.missing > 0) {
       const freed = roundQuantity(quantity - result.missing);
       missing.push(
@@ -178,7 +190,7 @@ export function rushPlan(order: CanonicalOrder, atp: Pick<AtpDecision, "lines">,
       );
     }
   }
-  if (missing.length > 0) return { feasible: false, takes: [], reasons: [...missing, "rush: no order is pushed back; approving releases the order on the dates ATP confirmed"] };
+  if (missing.length > 0) return { feasible: false, takes: [], served: [], reasons: [...missing, "rush: no order is pushed back; approving releases the order on the dates ATP confirmed"] };
   const moved = merged(takes).sort((a, b) => (a.from !== b.from ? (a.from < b.from ? -1 : 1) : a.order < b.order ? -1 : 1));
   for (const t of moved) {
     const leadTimeDay = addDays(day, master.items.get(t.sku)!.leadTimeDays);
@@ -188,12 +200,12 @@ export function rushPlan(order: CanonicalOrder, atp: Pick<AtpDecision, "lines">,
   const summary = moved.length === 0
     ? "rush: free supply in other warehouses serves the order in full on its requested date; no order is pushed back"
     : `rush: the order can be served in full on its requested date by pushing back ${orders === 1 ? "1 released order" : `${orders} released orders`} with later requested dates`;
-  return { feasible: true, takes: moved, reasons: [summary, ...moved.map((t) => takeReason(t, master.items.get(t.sku)!.leadTimeDays))] };
+  return { feasible: true, takes: moved, served, reasons: [summary, ...moved.map((t) => takeReason(t, master.items.get(t.sku)!.leadTimeDays))] };
 }
 
 /** evaluateOrder's extension point (`options.proposeRushRescheduling`): the plan as ATP's `rushProposal`, none when nothing is short. */
 export const proposeRushRescheduling: RushRescheduling = (order, atp, master, at): RushProposal | undefined => {
   const plan = rushPlan(order, atp, master, at);
   if (plan.feasible && plan.takes.length === 0 && plan.reasons.length === 0) return undefined;
-  return { feasible: plan.feasible, reasons: plan.reasons, pushedBack: plan.takes };
+  return { feasible: plan.feasible, reasons: plan.reasons, pushedBack: plan.takes, ...(plan.feasible ? { served: plan.served } : {}) };
 };

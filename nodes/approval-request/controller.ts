@@ -1,5 +1,6 @@
 import { EVENTS_EXCHANGE, type BrokerConnection } from "../../connectors/amqp";
 import { postJson, type RestAuth } from "../../connectors/rest/post-json";
+import { systemAddress } from "../../runtime/systems";
 import { approvalGrounds, type ApprovalTerms } from "../../domain/order/approval";
 import { orderKey as keyOf, type CanonicalOrder } from "../../domain/order/canonical-order";
 import type { Decision } from "../../domain/order/decision";
@@ -114,7 +115,11 @@ export class ApprovalRequestController {
   ) {
     const connection = connectionOf(RED, config.broker);
     const terms = termsOf(config);
-    const problem = !connection ? "choose an amqp-broker config node" : typeof terms === "string" ? terms : !/^https?:\/\/\S+$/i.test(config.url ?? "") ? `OA URL must be an http(s) URL (is "${config.url ?? ""}")` : undefined;
+    const url = (config.url ?? "").trim();
+    // "${ORDERHUB_OA_URL}" left as it is: the variable was not set when the flow was deployed; OA's address is then
+    // found at call time (runtime/systems.ts: the sandbox's stand-in, the variable, or this node's URL)
+    const unset = url === "" || /^\$\{\w+\}$/.test(url);
+    const problem = !connection ? "choose an amqp-broker config node" : typeof terms === "string" ? terms : !unset && !/^https?:\/\/\S+$/i.test(url) ? `OA URL must be an http(s) URL (is "${url}")` : undefined;
     if (problem || !connection || typeof terms === "string") {
       failing(node, problem ?? "misconfigured");
       node.error(`approval-request: ${problem}`);
@@ -155,12 +160,18 @@ export class ApprovalRequestController {
     );
   }
 
+  /** OA's address now: the sandbox's OA while it is on, else ORDERHUB_OA_URL, else the node's URL (runtime/systems.ts). */
+  private oaUrl(): string {
+    const url = (this.config.url ?? "").trim();
+    return systemAddress("oa", /^https?:\/\//i.test(url) ? url : undefined).url;
+  }
+
   /** OA gets the request and `approval.requested` is confirmed, each once (a repeat finds them done). */
   private async request(msg: HubMessage, row: ApprovalRow, connection: BrokerConnection): Promise<ApprovalRow> {
     const open = row.state === "pending" || row.state === "escalated";
     if (open && row.sentAt === null) {
       try {
-        await postJson(this.config.url, JSON.parse(row.request), {
+        await postJson(this.oaUrl(), JSON.parse(row.request), {
           auth: authOf(this.config, this.creds),
           headers: { "idempotency-key": row.id, "x-correlation-id": row.correlationId },
           timeoutMs: (Number(this.config.timeout) || 10) * 1000,

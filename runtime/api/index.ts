@@ -7,8 +7,15 @@ import { getApprovals } from "../../store/approvals";
 import { runningApprovalDesk } from "../approval-desk";
 import { approvalsRouter } from "./approvals";
 import { masterRouter } from "./master";
+import { masterSyncRouter } from "./master-sync";
 import { ordersRouter } from "./orders";
 import { decisionsRouter } from "./decisions";
+import { planningRouter } from "./planning";
+import { planningTasksRouter } from "./planning-tasks";
+import { getPlanningBook } from "../../store/planning-book";
+import { timelineRouter } from "./timeline";
+import { settlementRouter } from "./settlement";
+import { consignmentRouter } from "./consignment";
 import { getOrderBook } from "../order-book";
 import type { BrokerConnection } from "../../connectors/amqp";
 import type { MasterDataService } from "../master-data";
@@ -33,9 +40,18 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get("/version", (_req, res) => {
     res.json(version);
   });
+  // before the master data: /master/sync is no kind
+  router.use(masterSyncRouter());
   // before the orders: their router reads every body as raw bytes, up to an order document's limit
   router.use(masterRouter(deps.master));
   router.use(approvalsRouter(getApprovals, runningApprovalDesk));
+  router.use(planningRouter({ book: getPlanningBook, master: deps.master, broker: deps.broker }));
+  router.use(planningTasksRouter({ store: deps.store, book: getPlanningBook, master: deps.master, broker: deps.broker }));
+  // GET /orders, /orders/{n} and /orders/{n}/timeline: the decisions router keeps /orders/{n}/decisions
+  // consignment, returns, reconciliation, statements, payments, inter-company (docs/SETTLEMENT.md)
+  router.use(consignmentRouter({ store: deps.store, broker: deps.broker, master: deps.master }));
+  router.use(settlementRouter({ store: deps.store, broker: deps.broker, master: deps.master }));
+  router.use(timelineRouter({ timeline: () => deps.store().timeline }));
   router.use(decisionsRouter({ book: getOrderBook, store: deps.store, broker: deps.broker }));
   router.use(ordersRouter(deps.broker));
   return router;
@@ -48,7 +64,7 @@ export function apiRouter(deps: ApiDeps): Router {
 export function apiNotFound(root: string): RequestHandler {
   return (req: Request, res: Response) => {
     res.status(404).json({
-      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize, GET|PUT|PATCH ${root}/master, GET|PUT|PATCH|DELETE ${root}/master/<kind>, GET ${root}/approvals, GET|POST ${root}/approvals/<id>, POST ${root}/orders/evaluate, POST ${root}/orders/<number>/release, GET ${root}/orders/<number>/decisions and GET ${root}/version; flows add their own with http in nodes)`,
+      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize, GET|PUT|PATCH ${root}/master, GET|PUT|PATCH|DELETE ${root}/master/<kind>, GET|POST ${root}/master/sync, GET ${root}/approvals, GET|POST ${root}/approvals/<id>, POST ${root}/orders/evaluate, POST ${root}/orders/<number>/release, GET ${root}/orders/<number>/decisions, GET ${root}/orders[?state=…&late=true], GET ${root}/orders/<number>, GET ${root}/orders/<number>/timeline, PUT ${root}/planning/boms, GET ${root}/planning/boms/<item>[/explode|/where-used|/history], POST ${root}/planning/ecos[/<id>/preview|/submit|/decision|/apply], POST ${root}/planning/kitting, POST ${root}/planning/mrp, POST ${root}/planning/production-tasks/batch, GET ${root}/planning/production-tasks, GET ${root}/planning/shortages, POST ${root}/planning/shortages/requisitions, POST ${root}/quotes, GET ${root}/quotes/<id>, GET ${root}/planning/items/<item>/cost, GET ${root}/consignment/<customer>/<site>, POST ${root}/consignment/<customer>/<site>/movements|count, POST ${root}/returns, POST ${root}/returns/<rma>/receipt, POST ${root}/reconciliation/runs, GET ${root}/reconciliation/runs/<id>, GET ${root}/customers/<id>/statement, POST ${root}/payments, PUT ${root}/intercompany/companies, POST ${root}/intercompany/orders|events and GET ${root}/version; flows add their own with http in nodes)`,
     });
   };
 }

@@ -124,7 +124,7 @@ describe("rush: a rush order takes supply from released orders with later reques
     const o = rushOrder(20);
     const index = master(and(plant, (m) => m.supply.push({ sku: "GH-100", warehouse: "WH-EAST", type: "on-hand", quantity: 20 })));
     const atp = atpCheck(o, index, AT);
-    expect(rushPlan(o, atp, index, AT)).toEqual({ feasible: true, takes: [], reasons: [] });
+    expect(rushPlan(o, atp, index, AT)).toEqual({ feasible: true, takes: [], reasons: [], served: [] });
     expect(proposeRushRescheduling(o, atp, index, AT)).toBeUndefined();
   });
 

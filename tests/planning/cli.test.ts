@@ -132,3 +132,20 @@ describe("bad input: exit 2 with one line", () => {
     expect(stderr).toMatch(message);
   });
 });
+
+describe("orderhub bom import FILE", () => {
+  it("stores CSV lines in the hub's store; a cycle against what is stored exits 2 naming the loop", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ORDERHUB_DATA_DIR: path.join(dir, "data") };
+    delete env.LOG_LEVEL; // the command keeps its own log off stdout
+    const run = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8", env });
+    const csv = file("stool.csv", "parent,child,quantity,lossRate,validFrom,validTo\nSTOOL,LEG,3,,,\nSTOOL,SEAT,1,0.02,2026-01-01,\n");
+    const stored = run(["bom", "import", csv, "--by", "plm.jane"]);
+    expect(stored.stderr).toBe("");
+    expect(stored.status).toBe(0);
+    expect(JSON.parse(stored.stdout)).toEqual({ replaced: ["STOOL"], lines: 2, version: 1 });
+    const loop = run(["bom", "import", "-"], JSON.stringify([{ parent: "LEG", child: "STOOL", quantity: 1 }]));
+    expect(loop.status).toBe(2);
+    expect(loop.stderr).toBe("orderhub bom import: stdin: BOM cycle: LEG → STOOL → LEG (an item cannot be its own component; correct one of these BOM lines)\n");
+    expect(run(["bom", "import", file("bad.csv", "parent,child,quantity\nA,B,x\n")]).stderr).toMatch(/CSV row 2: quantity "x" is not a number/);
+  });
+});

@@ -10,7 +10,7 @@ describe("configuration from the environment", () => {
       port: 1880,
       amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
       dataDir: resolve("data"),
-      sandbox: "off",
+      sandbox: "on",
       adminPassword: undefined,
       credentialSecret: undefined,
       flowsDir: join(REPO, "flows"),
@@ -41,10 +41,38 @@ describe("configuration from the environment", () => {
     [{ PORT: "70000" }, /^PORT="70000"/],
     [{ AMQP_URL: "http://rabbit" }, /^AMQP_URL=/],
     [{ ORDERHUB_SANDBOX: "maybe" }, /^ORDERHUB_SANDBOX="maybe" is not valid; use on or off/],
-    [{ ORDERHUB_SANDBOX: "on" }, /^ORDERHUB_SANDBOX=on: the sandbox systems .* are not part of this release/],
     [{ LOG_LEVEL: "verbose" }, /^LOG_LEVEL="verbose"/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe("the sandbox and the real systems' addresses", () => {
+  it.each([
+    [{}, "on"],
+    [{ ORDERHUB_SANDBOX: "on" }, "on"],
+    [{ ORDERHUB_SANDBOX: " On " }, "on"],
+    [{ ORDERHUB_SANDBOX: "" }, "on"],
+    [{ ORDERHUB_SANDBOX: "off" }, "off"],
+    [{ ORDERHUB_SANDBOX: "off", ORDERHUB_ERP_WSDL: "https://erp.example.com/sales?wsdl", ORDERHUB_OA_URL: "https://oa.example.com/approvals" }, "off"],
+    // an empty URL variable counts as unset
+    [{ ORDERHUB_TMS_URL: "" }, "on"],
+  ])("%o runs with the sandbox %s", (env, sandbox) => {
+    expect(loadConfig(env).sandbox).toBe(sandbox);
+  });
+
+  it.each([
+    [{ ORDERHUB_OA_URL: "https://oa.example.com/approvals" }, /^ORDERHUB_SANDBOX unset \(on by default\) with ORDERHUB_OA_URL set: .*set ORDERHUB_SANDBOX=off/],
+    [{ ORDERHUB_SANDBOX: "on", ORDERHUB_ERP_WSDL: "https://erp.example.com/sales?wsdl" }, /^ORDERHUB_SANDBOX=on with ORDERHUB_ERP_WSDL set: .*or unset ORDERHUB_ERP_WSDL to run the sandbox$/],
+    [{ ORDERHUB_CRM_URL: "https://crm", ORDERHUB_FINANCE_URL: "https://fin", ORDERHUB_PLM_URL: "https://plm", ORDERHUB_TMS_URL: "https://tms" }, /with ORDERHUB_CRM_URL, ORDERHUB_TMS_URL, ORDERHUB_FINANCE_URL, ORDERHUB_PLM_URL set/],
+  ])("refuses a real system's address with the sandbox not off: %o", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect((err as Error).message).not.toContain("\n");
+    }
   });
 });

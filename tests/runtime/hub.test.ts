@@ -67,6 +67,8 @@ describe("the hub without an admin password", () => {
       },
       store: { ok: true },
       flows: { running: true },
+      // ORDERHUB_SANDBOX is unset: the stand-in systems answer (tests/runtime/sandbox-hub.test.ts)
+      sandbox: true,
     });
   });
 
@@ -82,9 +84,9 @@ describe("the hub without an admin password", () => {
   });
 
   it("answers a path under /api that nobody serves with a JSON 404 naming the routes there are", async () => {
-    const res = await fetch(`${hub.url}/api/orders`);
+    const res = await fetch(`${hub.url}/api/no-such-resource`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatch(/^GET \/api\/orders: no such route \(OrderHub answers POST \/api\/orders, /);
+    expect((await res.json()).error).toMatch(/^GET \/api\/no-such-resource: no such route \(OrderHub answers POST \/api\/orders, /);
   });
 
   it("counts each completed message per tab and node on /metrics", async () => {
@@ -114,7 +116,8 @@ describe("the hub without an admin password", () => {
     expect(await editor.text()).toContain("set ORDERHUB_ADMIN_PASSWORD");
     expect(await upgradeStatus(address, hub.port, "/admin/comms")).toBe(403);
     expect(await upgradeStatus("127.0.0.1", hub.port, "/admin/comms")).toBe(101);
-    expect((await fetch(`http://${address}:${hub.port}/api/ping`)).status).toBe(200);
+    // no API key is set: /api answers loopback callers only (runtime/api-keys.ts, tests/runtime/api-keys.test.ts)
+    expect((await fetch(`http://${address}:${hub.port}/api/ping`)).status).toBe(401);
   });
 
   it("writes a deploy from the editor back to flows/, one file per tab", async () => {

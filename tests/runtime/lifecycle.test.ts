@@ -141,11 +141,12 @@ describe("stopping", () => {
 describe("refusing to start on bad configuration", () => {
   it.each([
     ["ORDERHUB_SANDBOX", "maybe", "use on or off"],
-    ["ORDERHUB_SANDBOX", "on", "not part of this release"],
+    ["ORDERHUB_SANDBOX", "on", "ORDERHUB_OA_URL set"],
     ["PORT", "eighty", "whole number"],
     ["LOG_LEVEL", "loud", "use one of"],
   ])("exits non-zero with one line naming %s=%s", (name, value, says) => {
-    const run = refusedStart({ [name]: value });
+    // the sandbox on with a real system's address: refused, naming both
+    const run = refusedStart({ [name]: value, ...(name === "ORDERHUB_SANDBOX" && value === "on" ? { ORDERHUB_OA_URL: "https://oa.example.com/approvals" } : {}) });
     expect(run.status).toBe(2);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);

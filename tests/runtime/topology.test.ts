@@ -46,8 +46,9 @@ function queue(name: string): { type: string; durable: boolean; args: Record<str
 
 beforeAll(async () => {
   vhost = createVhost("orderhub-topology");
-  // The hub alone, on a vhost nobody has used: its own broker connection declares the topology at start.
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url } });
+  // The hub alone, on a vhost nobody has used: its own broker connection declares the topology at start. Without the
+  // sandbox, whose stand-in WMS declares its own queues and exchange (orderhub.wms) on the same broker.
+  hub = await startHubProcess({ env: { AMQP_URL: vhost.url, ORDERHUB_SANDBOX: "off" } });
   expect(await waitForHealthy(hub.url)).toBe(200);
   client = await TestClient.connect(vhost.url);
   await until("the hub's topology", () => client.ready(INBOUND).then(() => true, () => false), 10_000);

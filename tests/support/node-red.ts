@@ -53,7 +53,11 @@ let removeDirectDelivery: (() => void) | undefined;
  * Loads a flow into the helper's runtime. Like the hub (runtime/server.ts), the runtime hands messages from one
  * OrderHub node to the next directly; `{ directDelivery: false }` leaves every hop to Node-RED.
  */
-export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unknown[] = hubNodes(), options: { directDelivery?: boolean } = {}): Promise<void> {
+export async function loadFlow(
+  flow: Array<Record<string, unknown>>,
+  nodes: unknown[] = hubNodes(),
+  options: { directDelivery?: boolean; /** node id → its credentials */ credentials?: Record<string, Record<string, string>> } = {},
+): Promise<void> {
   removeDirectDelivery?.();
   removeDirectDelivery = options.directDelivery === false ? undefined : deliverDirectlyBetweenHubNodes(helper._RED as unknown as EmbeddedRed);
   const registered = new Set<unknown>();
@@ -64,7 +68,7 @@ export async function loadFlow(flow: Array<Record<string, unknown>>, nodes: unkn
       return fn(red);
     };
   }
-  await helper.load(nodes, flow);
+  await helper.load(nodes, flow, options.credentials ?? {});
 }
 
 type Listenable = { on(event: string, fn: never): void; removeListener(event: string, fn: never): void };

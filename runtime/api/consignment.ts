@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import express, { type Request, type Response, type Router } from "express";
+import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, type BrokerConnection } from "../../connectors/amqp";
+import { MOVEMENT_KINDS, type Movement, type MovementDocument, type MovementKind } from "../../domain/settlement/consignment";
+import type { HubStore } from "../../store/types";
+import type { MasterDataService } from "../master-data";
+import { applyConsignment, consignmentLedger, countConsignment } from "../settlement";
+import { today } from "../today";
+import { handled, problem, SETTLEMENT_JSON_LIMIT } from "./settlement";
+
+/**
+ * The consignment ledger over REST: GET /consignment/{customer}/{site} (the ledger per item, every movement with its
+ * document), POST …/movements (a fill-up, issue, pick-up or return as a document, applied once) and POST …/count (the
+ * customer's stock count reconciled against the ledger). An applied movement is announced on orderhub.events as
+ * `consignment.<kind>`; an issue also becomes an order of type consignment-issue on the intake queue, so that the
+ * order, its invoice and the ownership transfer follow for exactly what was used.
+ */
+
+export interface ConsignmentApiDeps {
+  store(): HubStore;
+  broker: BrokerConnection;
+  master(): MasterDataService;
+  clock?: () => number;
+}
+
+const ORDER_TYPES: Record<MovementKind, string> = { "fill-up": "consignment-fillup", issue: "consignment-issue", pickup: "consignment-pickup", return: "consignment-return" };
+
+function linesOf(body: Record<string, unknown>): Array<{ sku: string; quantity: number }> {
+  return Array.isArray(body.lines) ? (body.lines as Array<{ sku: string; quantity: number }>) : [];
+}
+
+function movementDocument(req: Request, day: string): MovementDocument {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    customer: req.params.customer,
+    site: req.params.site,
+    kind: body.kind as MovementKind,
+    document: typeof body.document === "string" ? body.document : "",
+    at: typeof body.at === "string" ? body.at.slice(0, 10) : day,
+    lines: linesOf(body),
+  };
+}
+
+const messageIdOf = (...parts: string[]) => `sha256:${createHash("sha256").update(parts.join("|"), "utf8").digest("hex")}`;
+
+async function announce(broker: BrokerConnection, master: MasterDataService, doc: MovementDocument, movements: Movement[]): Promise<{ event: string; order?: string }> {
+  const event = `consignment.${doc.kind}`;
+  const body = { event, customer: doc.customer, site: doc.site, system: "hub", document: doc.document, at: doc.at, orderType: ORDER_TYPES[doc.kind], lines: movements.map((m) => ({ sku: m.sku, quantity: m.quantity })) };
+  await broker.publish(EVENTS_EXCHANGE, event, Buffer.from(JSON.stringify(body), "utf8"), { messageId: messageIdOf(doc.customer, doc.site, event, doc.document), contentType: "application/json", appId: "orderhub", type: event });
+  if (doc.kind !== "issue") return { event };
+  const currency = (await master.ready()).customers.get(doc.customer)?.currency ?? "EUR";
+  const order = {
+    orderNumber: doc.document,
+    issueDate: doc.at,
+    currency,
+    orderType: "consignment-issue",
+    buyer: { id: doc.customer },
+    shipTo: { id: doc.site },
+    notes: [`consumption report ${doc.document} of consignment site ${doc.site}`],
+    lines: movements.map((m, n) => ({ lineNumber: String(n + 1), sku: m.sku, quantity: m.quantity })),
+  };
+  await broker.publish("", INBOUND_ORDERS_QUEUE, Buffer.from(JSON.stringify(order), "utf8"), { messageId: messageIdOf(doc.customer, doc.site, "consignment-issue", doc.document), contentType: "application/json", appId: "orderhub-consignment" });
+  return { event, order: doc.document };
+}
+
+export function consignmentRouter(deps: ConsignmentApiDeps): Router {
+  const router = express.Router();
+  const day = () => today(deps.clock);
+  router.use("/consignment", express.json({ limit: SETTLEMENT_JSON_LIMIT }));
+
+  router.get(
+    "/consignment/:customer/:site",
+    handled(async (req: Request, res: Response) => {
+      res.json(await consignmentLedger(deps.store(), req.params.customer, req.params.site));
+    }),
+  );
+
+  router.post(
+    "/consignment/:customer/:site/movements",
+    handled(async (req: Request, res: Response) => {
+      const doc = movementDocument(req, day());
+      if (!MOVEMENT_KINDS.includes(doc.kind)) return problem(res, 400, `kind: must be one of ${MOVEMENT_KINDS.join(", ")}, is ${JSON.stringify(doc.kind)}`);
+      const result = await applyConsignment(deps.store(), doc);
+      if (result.outcome === "refused") return problem(res, 400, result.reasons.join("; "), { code: "beyond-ledger", reasons: result.reasons, ledger: result.ledger });
+      if (result.outcome === "repeat") return res.status(200).json({ outcome: "repeat", document: doc.document, ledger: result.ledger });
+      const announced = await announce(deps.broker, deps.master(), doc, result.movements);
+      res.status(201).json({ outcome: "applied", document: doc.document, kind: doc.kind, movements: result.movements, ledger: result.ledger, ...announced });
+    }),
+  );
+
+  router.post(
+    "/consignment/:customer/:site/count",
+    handled(async (req: Request, res: Response) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const lines = linesOf(body);
+      if (typeof body.document !== "string" || !body.document) return problem(res, 400, "document: the count's id is required");
+      if (lines.length === 0 || lines.some((l) => typeof l.sku !== "string" || typeof l.quantity !== "number" || l.quantity < 0)) {
+        return problem(res, 400, `lines: each counted item needs sku and quantity (0 or more): ${JSON.stringify(lines.find((l) => typeof l.quantity !== "number" || l.quantity < 0) ?? lines)}`);
+      }
+      const at = typeof body.at === "string" ? body.at.slice(0, 10) : day();
+      res.json(await countConsignment(deps.store(), req.params.customer, req.params.site, { document: body.document, at, lines }));
+    }),
+  );
+  router.use("/consignment", (err: Error & { type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err.type === "entity.parse.failed") return problem(res, 400, `the body is not JSON: ${err.message}`);
+    if (err.type === "entity.too.large") return problem(res, 413, `a consignment body is at most ${SETTLEMENT_JSON_LIMIT / 1024 / 1024} MB`);
+    next(err);
+  });
+  return router;
+}
