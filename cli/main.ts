@@ -2,6 +2,7 @@
 // The `orderhub` command. Each subcommand lives in cli/commands/<name>.ts and exports register<Name>(program);
 // adding a command is one import and one register call here.
 import { Command } from "commander";
+import { registerDemo } from "./commands/demo";
 import { registerDlq } from "./commands/dlq";
 import { registerEvaluate } from "./commands/evaluate";
 import { registerKeys } from "./commands/keys";
@@ -30,6 +31,7 @@ registerPlanning(program);
 registerPlanningExtras(program); // after registerPlanning: adds `bom cost` to its `bom`
 registerSandbox(program);
 registerReconcile(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`orderhub: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -6,7 +6,7 @@ import type { Item, Reservation, Supply } from "../domain/master/types";
 import { buildBom, effectiveLines, type BomStructure } from "../domain/planning/bom";
 import { bomCost, type BomCost } from "../domain/planning/bom-cost";
 import { PlanningInputError } from "../domain/planning/errors";
-import { checkBatchRequest, retask, tasksForStock, tasksFromOrders, type MakesItem, type OrderForTasks, type ProductionTask, type Skipped } from "../domain/planning/production-tasks";
+import { checkBatchRequest, orderTaskId, retask, tasksForStock, tasksFromOrders, type MakesItem, type OrderForTasks, type ProductionTask, type Skipped } from "../domain/planning/production-tasks";
 import { add } from "../domain/planning/quantity";
 import { quote, type Quote } from "../domain/planning/quote";
 import { analyseShortages, requisitionMessageId, requisitionsFor, shortageEvent, shortageMessageId, type Requisition, type ShortageAnswer, type ShortageEvent } from "../domain/planning/shortage";
@@ -29,8 +29,15 @@ export interface TaskSources {
   today: string;
 }
 
-/** An order named in a request that gives no tasks: unknown, or not released. */
-export class OrderNotReadyError extends PlanningInputError {}
+/** An order or task named in a request that the hub does not know (404), or an order not released (409). */
+export class OrderNotReadyError extends PlanningInputError {
+  constructor(
+    message: string,
+    readonly status: 404 | 409 = 404,
+  ) {
+    super(message);
+  }
+}
 
 interface Planning {
   structure: BomStructure;
@@ -81,9 +88,9 @@ async function releasedOrder(store: HubStore, name: string): Promise<OrderForTas
   for (const ref of refs) {
     const state = await store.orders.orderState(ref);
     if (!state) throw new OrderNotReadyError(`orders: ${name} is not an order the hub decided (${ref})`);
-    if (state.state !== "released") throw new OrderNotReadyError(`orders: ${ref} is ${state.state}, not released: production starts from released orders`);
+    if (state.state !== "released") throw new OrderNotReadyError(`orders: ${ref} is ${state.state}, not released: production starts from released orders`, 409);
     const current = state.revisions.find((r) => r.revision === state.revision && r.order);
-    if (!current?.order) throw new OrderNotReadyError(`orders: ${ref} revision ${state.revision} has no order kept with its decision`);
+    if (!current?.order) throw new OrderNotReadyError(`orders: ${ref} revision ${state.revision} has no order kept with its decision`, 409);
     found.push(orderForTasks(JSON.parse(current.order) as CanonicalOrder));
   }
   return found;
@@ -102,7 +109,8 @@ export async function createTaskBatch(body: unknown, src: TaskSources, now: numb
   if ("orders" in req) {
     const orders: OrderForTasks[] = [];
     for (const name of req.orders) orders.push(...(await releasedOrder(src.store, name)));
-    const existing = await src.store.production.tasks({ orderRef: undefined, ids: orders.flatMap((o) => o.lines.map((l) => `PT-${o.orderRef}#${l.lineNumber}`)) });
+    const ids = orders.flatMap((o) => o.lines.map((l) => orderTaskId(o.orderRef, l.lineNumber)));
+    const existing = ids.length ? await src.store.production.tasks({ ids, limit: Math.min(10_000, ids.length) }) : [];
     batch = tasksFromOrders(orders, p.makes, new Set(existing.map((t) => t.id)));
   } else {
     batch = tasksForStock(req.items, p.makes, `${new Date(now).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`);
@@ -121,7 +129,13 @@ export interface ShortageReport extends ShortageAnswer {
   requisitions: Requisition[];
 }
 
-/** The scope asked (`task` or `order`) and its active tasks. */
+/** The tasks of an order named by number, `buyer/number` or order key (none: an empty list). */
+export async function orderTasks(store: HubStore, order: string): Promise<StoredTask[]> {
+  const refs = await refsOf(store, order);
+  return (await Promise.all(refs.map((orderRef) => store.production.tasks({ orderRef })))).flat();
+}
+
+/** The scope asked (`task` or `order`) and its tasks. */
 export async function tasksOf(store: HubStore, query: { task?: string; order?: string }): Promise<{ scope: string; tasks: StoredTask[] }> {
   if (query.task) {
     const tasks = await store.production.tasks({ ids: [query.task] });

@@ -168,11 +168,11 @@ function settlementStore(db) {
         return { committed: true, result: id };
       }
       case "run":
-        return read(runOf(s.runGet.get(m.id)) ?? null);
+        return read(runOf(s.runGet.get(m.runId)) ?? null);
       case "previousRun":
-        return read(runOf(s.runBefore.get(m.id)) ?? null);
+        return read(runOf(s.runBefore.get(m.runId)) ?? null);
       case "dunningSent":
-        return read(m.invoices.map((i) => [i, s.dunningOf.all(i)]));
+        return read(m.invoiceIds.map((i) => [i, s.dunningOf.all(i)]));
       case "recordNotices":
         return recordNotices(m.notices, m.now);
       case "putCompanies":

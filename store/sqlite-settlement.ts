@@ -21,6 +21,10 @@ import type {
 export class SqliteSettlementStore implements SettlementStore {
   constructor(private readonly send: SendToWriter) {}
 
+  /**
+   * `args` must not use `id` (the writer thread answers by the message id) nor another part's mark (`invoices`,
+   * `orders`, `master` …: the writer hands a message with one to that part).
+   */
   private async ask<T>(operation: string, args: Record<string, unknown> = {}): Promise<T> {
     return (await this.send({ settlement: operation, ...args })) as T;
   }
@@ -86,15 +90,15 @@ export class SqliteSettlementStore implements SettlementStore {
   }
 
   async run(id: number): Promise<ReconciliationRun | undefined> {
-    return (await this.ask<ReconciliationRun | null>("run", { id })) ?? undefined;
+    return (await this.ask<ReconciliationRun | null>("run", { runId: id })) ?? undefined;
   }
 
   async previousRun(id: number): Promise<ReconciliationRun | undefined> {
-    return (await this.ask<ReconciliationRun | null>("previousRun", { id })) ?? undefined;
+    return (await this.ask<ReconciliationRun | null>("previousRun", { runId: id })) ?? undefined;
   }
 
   async dunningSent(invoices: readonly string[]): Promise<Map<string, DunningLevel[]>> {
-    return new Map(await this.ask<Array<[string, DunningLevel[]]>>("dunningSent", { invoices: [...invoices] }));
+    return new Map(await this.ask<Array<[string, DunningLevel[]]>>("dunningSent", { invoiceIds: [...invoices] }));
   }
 
   recordNotices(notices: readonly DunningNotice[], now: number): Promise<DunningNotice[]> {

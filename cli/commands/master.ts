@@ -80,6 +80,28 @@ function summary(answer: Record<string, unknown>, verb: string): string {
   return lines.join("\n");
 }
 
+/**
+ * Loads a master data file into the hub at `base` (PUT /api/master, or PATCH with `upsert`), checked first; answers the
+ * summary `orderhub master import` prints. Bad input is a Failure with code 2, a hub that fails one with code 1.
+ */
+export async function importMasterFile(base: string, file: string, upsert = false): Promise<string> {
+  const bundle = await readBundle(file);
+  try {
+    validateMasterBundle(bundle);
+  } catch (err) {
+    if (err instanceof MasterDataError) throw new Failure(`${file === "-" ? "stdin" : file}: ${err.message}`, 2);
+    throw err;
+  }
+  const res = await request(`${base}/api/master`, {
+    method: upsert ? "PATCH" : "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(bundle),
+  });
+  const verb = upsert ? "upserted" : "replaced";
+  const answer = await answerOf(res, base);
+  return `${verb} the master data of ${base}:\n${summary(answer, verb)}`;
+}
+
 export function registerMaster(program: Command): void {
   const master = program.command("master").description("the hub's master data: import a file with every kind, export it");
 
@@ -91,22 +113,7 @@ export function registerMaster(program: Command): void {
     .option("--upsert", "add or replace the records the file gives, keep the others (default: the hub's master data becomes the file's)")
     .action(async (file: string, opts: Common & { upsert?: boolean }) => {
       try {
-        const bundle = await readBundle(file);
-        try {
-          validateMasterBundle(bundle);
-        } catch (err) {
-          if (err instanceof MasterDataError) throw new Failure(`${file === "-" ? "stdin" : file}: ${err.message}`, 2);
-          throw err;
-        }
-        const base = hubUrl(opts);
-        const res = await request(`${base}/api/master`, {
-          method: opts.upsert ? "PATCH" : "PUT",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(bundle),
-        });
-        const verb = opts.upsert ? "upserted" : "replaced";
-        const answer = await answerOf(res, base);
-        process.stdout.write(`${verb} the master data of ${base}:\n${summary(answer, verb)}\n`);
+        process.stdout.write(`${await importMasterFile(hubUrl(opts), file, opts.upsert)}\n`);
       } catch (err) {
         fail("import", err);
       }

@@ -43,7 +43,7 @@ export function registerReconcile(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify({ id, ...report, comparison }, null, 2)}\n`);
         else {
           const c = report.counts;
-          process.stdout.write(`run ${id} on ${report.date}: ${c.customers} customers, ${c.deliveries} deliveries, ${c.invoices} invoices, ${c.payments} payments: ${c.mismatches} mismatch${c.mismatches === 1 ? "" : "es"} (${comparison.new.length} new, ${comparison.resolved.length} resolved, ${comparison.stillOpen.length} still open)\n`);
+          process.stdout.write(`run ${id} on ${report.date}: ${c.customers} customer${c.customers === 1 ? "" : "s"}, ${c.deliveries} deliveries, ${c.invoices} invoices, ${c.payments} payments: ${c.mismatches} mismatch${c.mismatches === 1 ? "" : "es"} (${comparison.new.length} new, ${comparison.resolved.length} resolved, ${comparison.stillOpen.length} still open)\n`);
           for (const m of report.mismatches) process.stdout.write(`${m.customer}\t${m.kind}\t${m.detail}\n`);
         }
         process.exitCode = report.mismatches.length ? 3 : 0;

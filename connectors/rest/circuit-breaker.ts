@@ -159,5 +159,10 @@ export function resetBreakers(): void {
 
 /** The host part of a URL, as breakers are keyed. */
 export function hostOf(url: string): string {
-  return new URL(url).host;
+  const u = new URL(url);
+  // The sandbox's stand-ins share the hub's own host and port (`/sandbox/<system>`): each is a system of its own, so
+  // each gets its own breaker, as a real TMS and finance on hosts of their own would (a TMS that is down leaves the
+  // invoices to finance alone).
+  const standIn = /^\/sandbox\/([a-z]+)(?:\/|$)/.exec(u.pathname);
+  return standIn ? `${u.host}/sandbox/${standIn[1]}` : u.host;
 }

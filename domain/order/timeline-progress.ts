@@ -102,12 +102,15 @@ function addQuantities(lines: ProgressLine[], given: readonly TimelineLine[], fi
   }
 }
 
+/** Milestones whose lines are what moved (a delivery note, a pick), not what was ordered. */
+const MOVEMENTS: ReadonlySet<string> = new Set(["booked", "delivery-note-sent", "shipment-held", "picked", "shipped", "shipment-booked", "dispatched", "in-transit", "delivered", "invoiced", "ar-posted", "paid", "closed"]);
+
 /** The lines of the latest revision that names them (a cancellation may carry none). */
 function orderedLines(entries: readonly TimelineEntry[]): TimelineLine[] {
   let best: { revision: number; lines: TimelineLine[] } | undefined;
   for (const e of entries) {
     const lines = e.detail?.lines;
-    if (!lines || e.detail?.purpose === "cancel") continue;
+    if (!lines || e.detail?.purpose === "cancel" || MOVEMENTS.has(e.milestone)) continue;
     const revision = e.revision ?? 0;
     if (!best || revision >= best.revision) best = { revision, lines };
   }

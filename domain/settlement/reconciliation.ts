@@ -161,7 +161,7 @@ export function reconcile(input: ReconciliationInput): ReconciliationReport {
       const days = daysBetween(d.at, date);
       if (days < grace) continue;
       const units = qty(d.lines.reduce((s, l) => s + l.quantity, 0));
-      out.push(mismatch("delivery-not-invoiced", d.customer, { deliveries: [d.document] }, `delivery ${d.document} of order ${d.orderKey} (${units} units) shipped ${d.at.slice(0, 10)}, not invoiced ${days} day${days === 1 ? "" : "s"} later`, d.orderKey));
+      out.push(mismatch("delivery-not-invoiced", d.customer, { deliveries: [d.document] }, `delivery ${d.document} of order ${d.orderKey} (${units} unit${units === 1 ? "" : "s"}) shipped ${d.at.slice(0, 10)}, not invoiced ${days} day${days === 1 ? "" : "s"} later`, d.orderKey));
     }
   }
 

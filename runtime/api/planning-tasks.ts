@@ -6,7 +6,7 @@ import type { TaskStatus } from "../../domain/planning/production-tasks";
 import type { PlanningBook } from "../../store/planning-book";
 import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
-import { costFromHub, createTaskBatch, OrderNotReadyError, publishRequisitions, quoteFromHub, saveQuote, shortageReport, tasksOf, type TaskSources } from "../planning-tasks";
+import { costFromHub, createTaskBatch, OrderNotReadyError, orderTasks, publishRequisitions, quoteFromHub, saveQuote, shortageReport, tasksOf, type TaskSources } from "../planning-tasks";
 import { today } from "../today";
 
 export interface PlanningTasksApiDeps {
@@ -26,7 +26,7 @@ function handled(run: (req: Request, res: Response) => Promise<unknown>) {
       await run(req, res);
     } catch (err) {
       if (err instanceof BomCycleError) return void res.status(409).json({ error: err.message, code: "bom-cycle", loop: err.loop });
-      if (err instanceof OrderNotReadyError) return void res.status(/is not|has no production task/.test(err.message) ? 404 : 409).json({ error: err.message });
+      if (err instanceof OrderNotReadyError) return void res.status(err.status).json({ error: err.message });
       if (err instanceof PlanningInputError) return void res.status(400).json({ error: err.message, code: "invalid-planning-input" });
       next(err);
     }
@@ -60,7 +60,7 @@ export function planningTasksRouter(deps: PlanningTasksApiDeps): Router {
     const limit = query(req.query.limit) ? Number(req.query.limit) : undefined;
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= 10000)) throw new PlanningInputError(`limit: must be a whole number from 1 to 10000 (is ${JSON.stringify(req.query.limit)})`);
     const order = query(req.query.order);
-    const tasks = order ? (await tasksOf(deps.store(), { order })).tasks : await deps.store().production.tasks({ status: statuses as TaskStatus[] | undefined, limit });
+    const tasks = order ? await orderTasks(deps.store(), order) : await deps.store().production.tasks({ status: statuses as TaskStatus[] | undefined, limit });
     const shown = order && statuses ? tasks.filter((t) => statuses.includes(t.status)) : tasks;
     res.json({ count: shown.length, tasks: shown.map((t) => ({ ...t, createdAt: new Date(t.createdAt).toISOString(), updatedAt: new Date(t.updatedAt).toISOString() })) });
   }));

@@ -78,6 +78,10 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
       const receipt: GoodsReceipt = { document: b.document, at: typeof b.at === "string" ? b.at.slice(0, 10) : day(), ...(typeof b.warehouse === "string" ? { warehouse: b.warehouse } : {}), lines: Array.isArray(b.lines) ? (b.lines as GoodsReceipt["lines"]) : [] };
       const result = await receiveReturn(deps.store(), deps.master(), req.params.rma, receipt, receipt.at);
       if (result.outcome === "nothing-to-credit") return res.status(200).json(result);
+      // for finance (the UBL CreditNote) and ERP (the AR voucher): announced once per credit note, again on a repeat under the same id
+      const cn = result.creditNote;
+      const event = { event: "return.credited", orderKey: cn.orderKey, orderNumber: cn.orderNumber, buyer: cn.buyer, system: "hub", document: cn.creditNoteId, rma: cn.rma, receipt: cn.receipt, invoice: cn.invoiceId, amount: cn.totals.payable, currency: cn.currency, at: cn.issueDate, lines: cn.lines.map((l: { lineNumber: string; sku: string; quantity: number }) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })), xml: result.xml, voucher: result.voucher };
+      await deps.broker.publish(EVENTS_EXCHANGE, "return.credited", Buffer.from(JSON.stringify(event), "utf8"), { messageId: `return.credited/${cn.creditNoteId}`, contentType: "application/json", appId: "orderhub", type: "return.credited" });
       if (req.accepts(["json", "application/xml"]) === "application/xml") return res.type("application/xml").send(result.xml);
       res.status(result.outcome === "credit-note" ? 201 : 200).json(result);
     }),

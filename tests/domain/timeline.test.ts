@@ -126,6 +126,7 @@ describe("what is still open", () => {
   it.each<[string, () => TimelineEvent[], Array<[string, number, number, number, number]>]>([
     ["nothing shipped yet", () => [accepted()], [["1", 10, 0, 0, 10], ["2", 5, 0, 0, 5]]],
     ["a partial shipment of line 1", () => [accepted(), shipped("DN-1", [{ lineNumber: "1", sku: "GH-100", quantity: 6 }])], [["1", 10, 6, 0, 4], ["2", 5, 0, 0, 5]]],
+    ["a short pick and shipment (the warehouse had 6): still 10 ordered, 4 open", () => [accepted(), arrive("order.picked", o2c("order.picked", "DN-1", "2026-03-05T13:00:00Z", { system: "wms", lines: [{ lineNumber: "1", sku: "GH-100", quantity: 6 }] })), shipped("DN-1", [{ lineNumber: "1", sku: "GH-100", quantity: 6 }])], [["1", 10, 6, 0, 4], ["2", 5, 0, 0, 5]]],
     [
       "two shipments, the same one's webhook repeated, and the first invoiced",
       () => [

@@ -99,21 +99,38 @@ describe("a cancellation racing a payment for the same held order", () => {
     expect((book.view().openItems.get("C-CASH") ?? []).filter((o) => o.type === "open-order")).toEqual([]);
   });
 
-  it("ends with one outcome and no reservation when both come at once", async () => {
+  it("ends with one outcome and no reservation when the payment comes while the cancellation is being recorded", async () => {
     const tap = await start(50);
-    const numbers = ["RC-A", "RC-B", "RC-C", "RC-D"];
+    const numbers = ["RC-A", "RC-B", "RC-C"];
     for (const n of numbers) await heldOrder(tap, n);
     const book = getOrderBook();
-    const cancels = numbers.map((n) => decideCancellation(book, cancellationOf(n), today()));
-    const [events] = await Promise.all([receivePayment(book, { payment: "PAY-ALL", customer: "C-CASH", amount: 50_000 }), ...cancels.map((c) => book.record(c as unknown as OrderDecidedEvent, `cancel-${c.orderNumber}`))]);
-    const history = await Promise.all(numbers.map((n) => book.history({ orderNumber: n, buyer: "C-CASH" })));
-    for (const [i, n] of numbers.entries()) {
-      const outcomes = history[i].filter((e) => e.rule === "order").map((e) => e.outcome);
-      const releasedHere = events.some((e) => e.orderNumber === n);
-      expect(outcomes).toEqual(releasedHere ? ["held", "released", "cancelled"] : ["held", "cancelled"]);
+    const orders = getHubStore().orders;
+    const read = orders.heldOrders.bind(orders);
+    // the payment arrives just as the first cancellation has read the order's credit holds, before it writes
+    let payment: Promise<OrderDecidedEvent[]> | undefined;
+    orders.heldOrders = async (query) => {
+      const rows = await read(query);
+      if (!payment && query.orderNumber !== undefined) {
+        payment = receivePayment(book, { payment: "PAY-ALL", customer: "C-CASH", amount: 50_000 });
+        // the payment's whole turn, unless it has to wait for the cancellation's
+        await Promise.race([payment, new Promise((r) => setTimeout(r, 500))]);
+      }
+      return rows;
+    };
+    try {
+      for (const n of numbers) await book.record(decideCancellation(book, cancellationOf(n), today()) as unknown as OrderDecidedEvent, `cancel-${n}`);
+      const events = await payment!;
+      for (const n of numbers) {
+        const outcomes = (await book.history({ orderNumber: n, buyer: "C-CASH" })).filter((e) => e.rule === "order").map((e) => e.outcome);
+        expect(outcomes).toEqual(events.some((e) => e.orderNumber === n) ? ["held", "released", "cancelled"] : ["held", "cancelled"]);
+        expect(await getHubStore().orders.orderState(`C-CASH/${n}`)).toMatchObject({ revision: 1, state: "cancelled" });
+      }
+    } finally {
+      orders.heldOrders = read;
     }
     await until("the order book's pending entries applied", () => book.pending.size === 0);
     expect((await stored()).filter((r) => r.order.startsWith("C-CASH/"))).toEqual([]);
+    expect((book.view().openItems.get("C-CASH") ?? []).filter((o) => o.type === "open-order")).toEqual([]);
   });
 });
 
@@ -130,13 +147,16 @@ describe("many decisions for a scarce item at once", () => {
     for (let i = 1; i <= 5; i++) await until(`OA asked about RS-APR-${i}`, () => oa.requested.includes(`C-GOOD/RS-APR-${i}/0`));
     await settled();
 
-    // at once: 20 new orders of 5, the three changes, and the five approvals
+    // at once: 20 new orders of 5 and the three changes; then, all at once, the five approvals of orders whose
+    // confirmations were made before any of these
     for (let i = 1; i <= 20; i++) send(jsonOrder(`RS-NEW-${i}`, "C-GOOD", 5));
     for (let i = 1; i <= 3; i++) send(jsonOrder(`RS-CHG-${i}`, "C-GOOD", 6, { purpose: "change" }));
-    const approvals = Array.from({ length: 5 }, (_, i) => desk!.decide(approvalIdOf(`C-GOOD/RS-APR-${i + 1}/0`), "approve", "erin", null));
     await hub.client.confirmed();
+    const got = await hub.client.collect(tap, 20 * 2 + 3 * 2);
+    await settled();
+    const approvals = Array.from({ length: 5 }, (_, i) => desk!.decide(approvalIdOf(`C-GOOD/RS-APR-${i + 1}/0`), "approve", "erin", null));
     expect((await Promise.all(approvals)).map((a) => a.kind)).toEqual(Array(5).fill("decided"));
-    const got = await hub.client.collect(tap, 20 * 2 + 3 * 2 + 5);
+    got.push(...(await hub.client.collect(tap, 5)));
     await settled();
 
     const released = got.filter((m) => m.fields.routingKey === "order.released").map((m) => json(m) as OrderDecidedEvent);
@@ -146,9 +166,10 @@ describe("many decisions for a scarce item at once", () => {
     const reservedEarly = (await stored()).filter((r) => beforeReceipt(r.date)).reduce((s, r) => s + r.quantity, 0);
     // what the three changes' earlier revisions held is gone with their release
     expect((await stored()).filter((r) => /RS-CHG-\d\/0$/.test(r.order))).toEqual([]);
-    expect(reservedEarly).toBeLessThanOrEqual(50);
     expect(confirmedEarly).toBeLessThanOrEqual(50);
-    // the 50 are promised in full: the rest waits for the receipt
-    expect(reservedEarly).toBe(50);
+    // the approvals came last: none of them is promised anything before the receipt that others were promised
+    expect(released.filter((e) => e.orderKey.includes("RS-APR")).flatMap((e) => e.confirmations ?? []).filter((c) => beforeReceipt(c.date))).toEqual([]);
+    // a reservation holds at least what was confirmed (an order promised on two dates is reserved on the earlier one)
+    expect(reservedEarly).toBeGreaterThanOrEqual(confirmedEarly);
   });
 });

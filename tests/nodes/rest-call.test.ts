@@ -219,7 +219,7 @@ describe("a rest-system's settings", () => {
   });
 
   it.each([
-    [{ system: "erp" }, 'system must be one of oa, crm, tms, finance, plm, other (is "erp")'],
+    [{ system: "erp" }, 'system must be one of oa, crm, tms, finance, plm, wms, other (is "erp")'],
     [{ system: "tms", url: "tms.example" }, 'base URL must be an http(s) URL (is "tms.example")'],
     [{ system: "tms", auth: "apikey", apiKeyHeader: "x key" }, 'API key header must be a header name such as X-Api-Key (is "x key")'],
     [{ system: "tms", timeout: "0" }, 'timeout must be a positive number (is "0")'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlanningInputError } from "../../domain/planning/errors";
 import { errorsOf, forecast, forecastSeries } from "../../domain/planning/forecast";
+import { checkMrpRequest } from "../../runtime/planning";
 
 // Two years of monthly sales of a seasonal product: the second year sells 10 % more in every month.
 const YEAR1 = [100, 80, 120, 150, 200, 260, 300, 280, 200, 150, 110, 90];
@@ -104,6 +105,15 @@ describe("forecast files", () => {
       { item: "FAN", period: 1, quantity: 20, date: "2026-01-31", source: "forecast ma" },
       { item: "FAN", period: 2, quantity: 20, date: "2026-02-28", source: "forecast ma" },
       { item: "FAN", period: 3, quantity: 20, date: "2026-03-31", source: "forecast ma" },
+    ]);
+  });
+
+  it("the lines are MRP demand as they are: POST /api/planning/mrp takes them as its forecasts", () => {
+    const lines = forecast({ items: [{ item: "FAN", history: [10, 20, 30] }], method: "ma", horizon: 2, start: "2026-01-05", bucket: "week" }).forecasts[0].lines;
+    const req = checkMrpRequest({ periods: 4, bucket: "week", from: "2026-01-05", forecasts: lines }, "2026-01-05");
+    expect(req.forecasts).toEqual([
+      { item: "FAN", date: "2026-01-05", quantity: 20, source: "forecast ma" },
+      { item: "FAN", date: "2026-01-12", quantity: 20, source: "forecast ma" },
     ]);
   });
 

@@ -102,6 +102,17 @@ describe("production tasks from released orders (以销定产) and to stock (备
   ])("refuses %j with %i", async (body, status, error) => {
     expect(await call("POST", "/api/planning/production-tasks/batch", body)).toMatchObject({ status, body: { error } });
   });
+
+  it("refuses an order that is not released, saying what it is (409)", async () => {
+    const held = { ...order(2), orderNumber: "PT-CASH", buyer: { id: "C-CASH" } }; // cash in advance: held for credit
+    expect((await fetch(`${hub.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(held) })).status).toBe(202);
+    await until("PT-CASH held", async () => (await call("GET", "/api/orders/PT-CASH/decisions")).body.orders?.[0]?.outcome === "held");
+    expect(await call("POST", "/api/planning/production-tasks/batch", { orders: ["PT-1", "PT-CASH"] })).toEqual({
+      status: 409,
+      body: { error: "orders: C-CASH/PT-CASH is held, not released: production starts from released orders" },
+    });
+    expect((await call("GET", "/api/planning/production-tasks?order=PT-CASH")).body).toEqual({ count: 0, tasks: [] });
+  });
 });
 
 describe("shortage analysis and requisitions", () => {

@@ -164,8 +164,11 @@ describe("a return credited for what was received", () => {
     expect(tooMany.body.error).toBe("rma RMA-0: GH-100: 11 to return, but of 10 delivered 0 are returned already: 10 can come back");
     const rma = await call("POST", "/returns", { rma: "RMA-1", orderKey: "C-DE/PO-1/0", invoice: inv.invoiceId, reason: "damaged in transit", lines: [{ sku: "GH-100", quantity: 5 }] });
     expect(rma.status).toBe(201);
+    const credited = await client.tap("return.credited");
     const receipt = await call("POST", "/returns/RMA-1/receipt", { document: "GR-1", at: "2026-03-15", lines: [{ sku: "GH-100", quantity: 3 }] });
     expect(receipt.status).toBe(201);
+    const announced = (await client.collect(credited, 1)).map(json);
+    expect(announced).toEqual([expect.objectContaining({ event: "return.credited", document: receipt.body.creditNote.creditNoteId, rma: "RMA-1", invoice: inv.invoiceId, amount: 357 })]);
     expect(receipt.body.creditNote.lines.map((l: { sku: string; quantity: number }) => [l.sku, l.quantity])).toEqual([["GH-100", 3]]);
     expect(receipt.body.creditNote.totals).toEqual({ lineExtension: 300, tax: 57, payable: 357 });
     expect(receipt.body.xml).toContain("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>");
@@ -175,5 +178,38 @@ describe("a return credited for what was received", () => {
     const xml = await fetch(`${hub.url}/api/returns/RMA-1/receipt`, { method: "POST", headers: { "content-type": "application/json", accept: "application/xml" }, body: JSON.stringify({ document: "GR-1", lines: [{ sku: "GH-100", quantity: 3 }] }) });
     expect(await xml.text()).toContain('<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"');
     expect((await call("POST", "/returns/RMA-404/receipt", { document: "GR-9", lines: [] })).status).toBe(404);
+  }, 60_000);
+});
+
+describe("the daily runs of the Settlement flow", () => {
+  it("announces the reconciliation run with each mismatch, and a dunning notice per overdue invoice, each level once", async () => {
+    const tap = await client.tap("settlement.*");
+    const dunning = await client.tap("dunning.*");
+    // the invoice of the return above, announced as invoice-build announces it: due 2026-03-31, never paid
+    const o = order("C-DE", [line("1", "GH-100", 10, 100)]);
+    const built = buildInvoice({ orderKey: "C-DE/PO-1/0", order: o, shipment: { document: "SHP-R1", deliveryNote: "DN-R1", lines: [{ lineNumber: "1", sku: "GH-100", quantity: 10 }] }, earlier: [], issueDate: "2026-03-01" }, books());
+    if (built.outcome !== "invoice") throw new Error("no invoice");
+    await publish("order.invoiced", { event: "order.invoiced", orderKey: "C-DE/PO-1/0", orderNumber: "PO-1", buyer: "C-DE", system: "hub", document: built.invoice.invoiceId, shipment: "SHP-R1", at: "2026-03-01", amount: built.invoice.totals.payable, currency: "EUR", lines: invoicedLines(built.invoice) }, "m-r1");
+    await until("the invoice recorded", async () => ((await call("GET", "/customers/C-DE/statement?from=2026-03-01&to=2026-03-31")).body.lines.some((l: { document: string }) => l.document === built.invoice.invoiceId) ? true : undefined));
+
+    const run = await fetch(`${hub.url}/admin/inject/settlement-daily-run`, { method: "POST" });
+    expect(run.status).toBe(200);
+    const events: any[] = [];
+    const runEvent = await until("the run and each of its mismatches announced", async () => {
+      events.push(...(await client.collect(tap, 0)).map(json));
+      const r = events.find((e) => e.event === "settlement.run");
+      return r && events.filter((e) => e.event === "settlement.mismatch").length >= r.counts.mismatches ? r : undefined;
+    });
+    const mismatches = events.filter((e) => e.event === "settlement.mismatch");
+    expect(mismatches.length).toBe(runEvent.counts.mismatches);
+    expect(mismatches.every((m) => m.run === runEvent.run && m.documents)).toBe(true);
+    expect(mismatches.map((m) => m.kind)).toContain("invoice-without-delivery"); // SHP-R1 was never announced as shipped
+
+    expect((await fetch(`${hub.url}/admin/inject/settlement-daily-dunning`, { method: "POST" })).status).toBe(200);
+    const notices = (await client.collect(dunning, 1, 3000)).map(json);
+    // 2026-03-31 + 0 grace days: months overdue on any day this test runs, so credit hold straight away
+    expect(notices.filter((n) => n.invoice === built.invoice.invoiceId).map((n) => n.event)).toEqual(["dunning.credit-hold"]);
+    expect((await fetch(`${hub.url}/admin/inject/settlement-daily-dunning`, { method: "POST" })).status).toBe(200);
+    expect((await client.collect(dunning, 0, 2000)).map(json).filter((n) => n.invoice === built.invoice.invoiceId)).toEqual([]);
   }, 60_000);
 });

@@ -11,6 +11,8 @@ import orderNormalize from "../../nodes/order-normalize/index";
 import orderValidate from "../../nodes/order-validate/index";
 import orderRevision from "../../nodes/order-revision/index";
 import settle from "../../nodes/settle/index";
+import erpSystem from "../../nodes/erp-system/index";
+import restSystem from "../../nodes/rest-system/index";
 import { deliverDirectlyBetweenHubNodes } from "../../runtime/direct-delivery";
 import type { EmbeddedRed } from "../../runtime/node-red";
 
@@ -18,10 +20,11 @@ const root = join(__dirname, "../..");
 const nodeRequire = createRequire(join(root, "package.json"));
 helper.init(nodeRequire.resolve("node-red"));
 
-/** Every OrderHub node, and the core change node (the helper itself brings catch, status and complete). */
+/** Every OrderHub node, and the core change and switch nodes (the helper itself brings catch, status and complete). */
 export function hubNodes(): unknown[] {
   return [
     nodeRequire(join(root, "node_modules/@node-red/nodes/core/function/15-change.js")),
+    nodeRequire(join(root, "node_modules/@node-red/nodes/core/function/10-switch.js")),
     amqpBroker,
     amqpIn,
     amqpOut,
@@ -31,6 +34,9 @@ export function hubNodes(): unknown[] {
     idempotent,
     settle,
     deadLetter,
+    // the global config nodes of flows/config.json besides the broker: the connected systems
+    erpSystem,
+    restSystem,
   ];
 }
 

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function startHub(dir: string, terms?: ApprovalTermsConfig): Promise<{ hub: LaunchedHub; url: string }> {
-  const hub = launchHubProcess({ dir, keepDir: true, flows: approvalFlows(oa.url, terms), env: { AMQP_URL: vhost.url } });
+  const hub = launchHubProcess({ dir, keepDir: true, flows: approvalFlows(oa.url, terms), env: { AMQP_URL: vhost.url, ORDERHUB_SANDBOX: "off" } });
   hubs.push(hub);
   const port = await hub.started;
   await client.consumed(APPROVALS_QUEUE);

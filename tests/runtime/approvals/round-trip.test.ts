@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** A hub on `dir` (kept across a kill, so the restart finds the same store) with the test approval flow. */
 async function startHub(dir: string): Promise<{ hub: LaunchedHub; url: string }> {
-  const hub = launchHubProcess({ dir, keepDir: true, flows: approvalFlows(oa.url), env: { AMQP_URL: vhost.url } });
+  const hub = launchHubProcess({ dir, keepDir: true, flows: approvalFlows(oa.url), env: { AMQP_URL: vhost.url, ORDERHUB_SANDBOX: "off" } });
   hubs.push(hub);
   const port = await hub.started;
   await client.consumed(APPROVALS_QUEUE);
