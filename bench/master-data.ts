@@ -3,6 +3,7 @@ import { indexMasterData, type MasterIndex } from "../domain/master/master-index
 import type { AllowanceCharge, CanonicalOrder, OrderLine } from "../domain/order/canonical-order";
 import { addDays } from "../domain/order/dates";
 import { listPrice } from "../domain/order/list-price";
+import { prng } from "../runtime/seeded-random";
 
 /**
  * The order desk of `npm run bench:decisions`, generated from a seed (the same seed, the same data, on any machine):
@@ -23,18 +24,6 @@ export const ITEMS = 50_000;
 export const FAST_MOVERS = 5_000;
 export const LINES_PER_ORDER = 10;
 export const DEFAULT_SEED = 20_261_205;
-
-/** mulberry32: a small, fast, well-spread 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const int = (r: Random, min: number, max: number) => min + Math.floor(r() * (max - min + 1));

@@ -1,5 +1,6 @@
 import type { BomLine } from "../domain/planning/bom";
 import type { MrpInput, MrpItem } from "../domain/planning/mrp";
+import { prng } from "../runtime/seeded-random";
 
 /**
  * The planning benchmark's data, made the same on every run from a seed: `items` items on `levels` levels (level 0 the
@@ -16,18 +17,6 @@ export interface BenchSizes {
 }
 
 export const BENCH_SIZES: BenchSizes = { items: 20_000, levels: 6, lines: 100_000, periods: 52, demand: 10_000 };
-
-/** mulberry32: a small, fast, seeded PRNG; the same seed gives the same numbers everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface BenchData {
   /** Item ids per level. */

@@ -4,8 +4,9 @@
  * lines.
  *
  *   MRP          planMrp on the whole data: time, and the process's peak memory (maxRSS) and heap after it
- *   explosion    explode() of the end item whose indented BOM is nearest 10,000 lines, the BOM structure built once
- *                (as the hub keeps it), median of BENCH_PLANNING_REPEATS runs (default 30) after 5 to warm up
+ *   explosion    explode() of the end item whose indented BOM is nearest 10,000 lines on a prepared BOM: the structure
+ *                and its numeric index built once (timed and printed apart), median of BENCH_PLANNING_REPEATS runs
+ *                (default 30) after 5 to warm up
  *   CTE          the same explosion as a PostgreSQL WITH RECURSIVE query over the same 100,000 lines, in a database
  *                of its own (orderhub_bench_<random>, dropped at the end), quantities multiplied along each path and
  *                summed per component; both answers must agree before anything is reported
@@ -15,9 +16,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Client } from "pg";
 import { buildBom } from "../domain/planning/bom";
 import { explode, type Explosion } from "../domain/planning/bom-explosion";
+import { bomIndex } from "../domain/planning/bom-index";
 import { planMrp } from "../domain/planning/mrp";
 import { BENCH_SIZES, benchData, structureNear, type BenchData } from "./planning-data";
 
@@ -33,9 +37,11 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / MB)} MB`;
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+/** A full garbage collection before each phase, so that one phase's garbage is not collected on the next one's clock. */
+const collect: () => void = global.gc ?? (setFlagsFromString("--expose-gc"), runInNewContext("gc") as () => void);
 
 function timeMrp(data: BenchData) {
-  if (global.gc) global.gc();
+  collect();
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const start = performance.now();
@@ -48,7 +54,14 @@ function timeMrp(data: BenchData) {
 }
 
 function timeExplosion(data: BenchData, item: string) {
+  collect();
+  // the preparation a stored BOM needs once, timed apart from the queries: the structure, then its numeric index
+  let start = performance.now();
   const structure = buildBom(data.bom);
+  const built = performance.now() - start;
+  start = performance.now();
+  bomIndex(structure);
+  const indexed = performance.now() - start;
   let answer: Explosion | undefined;
   const times: number[] = [];
   const cpu: number[] = [];
@@ -61,7 +74,7 @@ function timeExplosion(data: BenchData, item: string) {
       cpu.push(cpuMs(process.cpuUsage(cpu0)));
     }
   }
-  return { answer: answer!, median: median(times), min: Math.min(...times), cpu: median(cpu) };
+  return { answer: answer!, median: median(times), min: Math.min(...times), cpu: median(cpu), built, indexed };
 }
 
 const CTE = `
@@ -129,7 +142,8 @@ async function main(): Promise<void> {
   out(`  memory     peak RSS of the process ${mb(mrp.peak)} (goal ≤ 500 MB: ${verdict(mrp.peak <= 500 * MB)}); RSS before MRP ${mb(mrp.rssBefore)}, heap after ${mb(mrp.heapAfter)}`);
 
   const ex = timeExplosion(data, near.item);
-  out(`  explosion  ${near.item}: ${ex.answer.lines.length.toLocaleString("en")} lines, ${ex.answer.totals.length.toLocaleString("en")} components: median ${ms(ex.median)} (CPU ${ms(ex.cpu)}), best ${ms(ex.min)} over ${REPEATS} runs (goal ≤ 10 ms: ${verdict(ex.median <= 10)})`);
+  out(`  explosion  ${near.item}: ${ex.answer.lines.length.toLocaleString("en")} lines, ${ex.answer.totals.length.toLocaleString("en")} components: median ${ms(ex.median)} (CPU ${ms(ex.cpu)}), best ${ms(ex.min)} over ${REPEATS} runs on the prepared BOM (goal ≤ 10 ms: ${verdict(ex.median <= 10)})`);
+  out(`  prepared   once per stored BOM, not in the figure above: buildBom of the ${data.bom.length.toLocaleString("en")} lines ${ms(ex.built)}, its numeric index ${ms(ex.indexed)} (a one-off explode(lines) pays both)`);
 
   try {
     const cte = await timeCte(data, near.item, ex.answer);

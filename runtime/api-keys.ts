@@ -19,6 +19,9 @@ export type KeyCheck = { ok: true; system: string } | { ok: false; status: 401; 
 /** The system a loopback call without a key is admitted as, while no key exists. */
 export const LOOPBACK_SYSTEM = "loopback";
 
+/** The system of the sandbox's own key (sandboxApiKey): its stand-ins may call every webhook. */
+export const SANDBOX_SYSTEM = "sandbox";
+
 export const NO_KEY_WARNING = "no API key is set: /api answers loopback callers only; add one with orderhub keys add <system>";
 
 /** `ohk_<id>_<secret>`: 16 hex digits of id (finds the row), 32 random bytes of secret in base64url (43 characters). */
@@ -44,6 +47,9 @@ function digest(secret: string): Buffer {
 /** A system's name: letters, digits, `.`, `_`, `-`, up to 64, starting with a letter or digit. */
 export function checkSystemName(system: string): string {
   const name = typeof system === "string" ? system.trim() : "";
+  if (name.toLowerCase() === LOOPBACK_SYSTEM || name.toLowerCase() === SANDBOX_SYSTEM) {
+    throw new Error(`system "${name}" is reserved: the hub names loopback callers without a key and its own sandbox so; choose another name`);
+  }
   if (!SYSTEM_FORMAT.test(name)) {
     throw new Error(`system "${system}" is not a system name: use letters, digits, ".", "_" or "-" (up to 64, starting with a letter or digit), e.g. ERP or partner-acme`);
   }
@@ -67,6 +73,29 @@ export async function createApiKey(store: HubStore, system: string, note?: strin
   };
   await store.apiKeys.addKey({ id, system: row.system, prefix: row.prefix, hash: row.hash, note: row.note, createdAt: now });
   return { id, key: `ohk_${id}_${secret}`, row };
+}
+
+/** The sandbox's own key while it runs: in this process's memory only, never stored (runtime/server.ts). */
+let sandboxKey: { id: string; hash: Buffer; key: string } | undefined;
+
+/**
+ * The key the sandbox's stand-ins present when they call the hub back (OA's decisions, the CRM, TMS and finance
+ * webhooks), made once per process: so the demo keeps working once an operator has added keys of their own. It is no
+ * key of the store: it does not count as "a key exists" (loopback callers without one are still admitted while the
+ * store holds none), and it ends with the process. Its system is `sandbox`.
+ */
+export function sandboxApiKey(): string {
+  if (!sandboxKey) {
+    const id = randomBytes(8).toString("hex");
+    const secret = randomBytes(32).toString("base64url");
+    sandboxKey = { id, hash: digest(secret), key: `ohk_${id}_${secret}` };
+  }
+  return sandboxKey.key;
+}
+
+/** The sandbox stopped: its key is refused from now on. */
+export function dropSandboxApiKey(): void {
+  sandboxKey = undefined;
 }
 
 /** The key id a text names: the id itself, or a key or its prefix (`ohk_<id>_…`). */
@@ -205,6 +234,7 @@ export async function verifyApiKey(header: { authorization?: string; "x-api-key"
   const m = KEY_FORMAT.exec(given.key);
   if (!m) return refused("malformed API key: expected ohk_<16 hex digits>_<43 characters>, as orderhub keys add prints it", "malformed");
   const [, id, secret] = m;
+  if (sandboxKey && id === sandboxKey.id && timingSafeEqual(digest(secret), sandboxKey.hash)) return { ok: true, system: SANDBOX_SYSTEM };
   let known = keys.keys.get(id);
   if (!known && Date.now() - keys.loadedAt > MISS_REFRESH_MS) {
     try {

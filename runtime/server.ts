@@ -8,7 +8,7 @@ import { closeHubStore, getHubStore } from "../store";
 import { getMasterData } from "./master-data";
 import { getOrderBook } from "./order-book";
 import { loopbackOnly, refuseRemoteAdminUpgrades } from "./admin-security";
-import { announceApiKeyRule, requireApiKey, requireMetricsKey } from "./api-keys";
+import { announceApiKeyRule, dropSandboxApiKey, requireApiKey, requireMetricsKey, sandboxApiKey } from "./api-keys";
 import { apiNotFound, apiRouter } from "./api";
 import { startApprovalDesk, stopApprovalDesk } from "./approval-desk";
 import type { HubConfig } from "./config";
@@ -68,7 +68,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   app.use(ADMIN_ROOT, RED.httpAdmin);
   // the stand-in systems at /sandbox/<system>, before the API; loopback callers only (sandbox/index.ts)
   let port = 0;
-  const sandbox = config.sandbox === "on" ? await startSandbox(app, { hubUrl: () => `http://127.0.0.1:${port}`, apiKey: () => undefined, amqpUrl: config.amqpUrl }) : undefined;
+  const sandbox = config.sandbox === "on" ? await startSandbox(app, { hubUrl: () => `http://127.0.0.1:${port}`, apiKey: sandboxApiKey, amqpUrl: config.amqpUrl }) : undefined;
   const apiBroker = new BrokerConnection({ id: "orderhub-api", name: "api", url: config.amqpUrl, publishTimeoutMs: 5000 });
   apiBroker.register(server);
   // every call under /api (ours and the flows' http in routes) needs an API key; GET /api/version stays open
@@ -105,6 +105,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 async function stopSandbox(sandbox: Sandbox | undefined): Promise<void> {
   if (!sandbox) return;
   useSandbox(undefined);
+  dropSandboxApiKey();
   await sandbox.stop();
 }
 

@@ -3,11 +3,11 @@
 // each on the order timeline (GET /api/orders/{n}) until it stops: closed, or held, rejected, waiting for approval.
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_HUB_URL, hubBaseUrl, hubFetch } from "./hub-client";
 import { importMasterFile } from "./master";
 import { table } from "./order";
 import { DEMO_BUYERS, type DemoOrder, type Door, demoOrders, edifactOrder, FINAL_STATES, idocOrder, isFinal, jsonOrder, runStamp } from "./demo-orders";
 
-const DEFAULT_URL = "http://127.0.0.1:1880";
 const DEMO_MASTER = resolve(__dirname, "../../../tests/fixtures/master/manufacturer.json");
 
 interface Options {
@@ -30,15 +30,7 @@ function whole(what: string, min: number) {
 
 /** One call to the hub; the API key in ORDERHUB_API_KEY goes along. Connection trouble names the hub. */
 async function call(base: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const key = process.env.ORDERHUB_API_KEY;
-  const headers = { ...(init.headers as Record<string, string> | undefined), ...(key ? { "x-api-key": key } : {}) };
-  let res: Response;
-  try {
-    res = await fetch(`${base}${path}`, { ...init, headers });
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Failure(`cannot reach the hub at ${base}: ${cause} (is it running? start it with npm start, or set --hub or ORDERHUB_URL)`);
-  }
+  const res = await hubFetch(base, path, init, "start it with npm start, or set --hub or ORDERHUB_URL");
   const text = await res.text();
   let body: unknown;
   try {
@@ -160,7 +152,7 @@ export function demoTable(orders: ReadonlyArray<Pick<Tracked, "orderNumber" | "v
 }
 
 async function run(opts: Options): Promise<boolean> {
-  const base = (opts.hub || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
+  const base = hubBaseUrl(opts.hub);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   await checkSandbox(base);
   await ensureMasterData(base, opts.master, out);
@@ -193,7 +185,7 @@ async function run(opts: Options): Promise<boolean> {
   if (open.length === 0) out(`every order reached a final state (${FINAL_STATES.slice(0, 4).join(", ")}) in ${seconds} s`);
   else out(`after ${opts.timeout} s, ${open.length} of ${orders.length} orders had not reached a final state: ${open.map((o) => `${o.orderNumber} stands at ${o.state}`).join("; ")}`);
   const first = orders[0];
-  out(`the timeline of an order: orderhub order show ${first.orderNumber} --buyer ${first.buyer}${base === DEFAULT_URL ? "" : ` --hub ${base}`}`);
+  out(`the timeline of an order: orderhub order show ${first.orderNumber} --buyer ${first.buyer}${base === DEFAULT_HUB_URL ? "" : ` --hub ${base}`}`);
   return open.length === 0;
 }
 
@@ -202,7 +194,7 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("send sample orders through CRM, EDI and IDoc to a running hub with the sandbox on, and follow them to the end")
     .option("--orders <n>", "how many sample orders", whole("--orders", 1), 6)
-    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .option("--timeout <seconds>", "stop following the orders after this long", whole("--timeout", 1), 60)
     .option("--master <file>", "the master data loaded when the hub has none", DEMO_MASTER)
     .action(async (opts: Options) => {

@@ -12,9 +12,9 @@ import { proposeRushRescheduling } from "../../domain/order/rush";
 import { DocumentError, normalizeOrders, type OrderFormat } from "../../mappings";
 import { MasterDataError, validateMasterBundle } from "../../mappings/master-data";
 import { today } from "../../runtime/today";
+import { CliFailure, DEFAULT_HUB_URL, hubAnswer, hubBaseUrl, hubFetch, reportFailure } from "./hub-client";
 
 const FORMATS = ["auto", "ubl", "idoc", "edifact", "cxml", "json", "csv"];
-const DEFAULT_URL = "http://127.0.0.1:1880";
 const CONTENT_TYPES: Record<string, string> = {
   ubl: "application/xml",
   idoc: "application/xml",
@@ -31,15 +31,6 @@ interface Options {
   url?: string;
 }
 
-/** Bad input exits 2, a hub that cannot be reached or fails exits 1; either with one line on stderr. */
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2,
-  ) {
-    super(message);
-  }
-}
 
 async function readInput(file: string): Promise<Buffer> {
   try {
@@ -50,7 +41,7 @@ async function readInput(file: string): Promise<Buffer> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message;
-    throw new Failure(`${file}: ${why}`, 2);
+    throw new CliFailure(`${file}: ${why}`, 2);
   }
 }
 
@@ -60,12 +51,12 @@ async function readMaster(file: string) {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Failure(`${file}: not JSON (${(err as Error).message})`, 2);
+    throw new CliFailure(`${file}: not JSON (${(err as Error).message})`, 2);
   }
   try {
     return indexMasterData(validateMasterBundle(value));
   } catch (err) {
-    if (err instanceof MasterDataError) throw new Failure(`${file}: ${err.message}`, 2);
+    if (err instanceof MasterDataError) throw new CliFailure(`${file}: ${err.message}`, 2);
     throw err;
   }
 }
@@ -77,13 +68,13 @@ async function evaluateLocally(file: string, body: Buffer, opts: Options, at: st
   try {
     outcomes = await normalizeOrders(body, { format: opts.format as OrderFormat | "auto", channel: { documentId: file === "-" ? undefined : basename(file) } });
   } catch (err) {
-    if (err instanceof DocumentError) throw new Failure(`${file}: ${err.message}`, 2);
+    if (err instanceof DocumentError) throw new CliFailure(`${file}: ${err.message}`, 2);
     throw err;
   }
   const refused = outcomes.filter((o) => o.error);
   if (refused.length) {
     const more = refused.length > 1 ? ` (and ${refused.length - 1} more of ${outcomes.length} orders refused)` : "";
-    throw new Failure(`${file}: ${refused[0].error!.message}${more}`, 2);
+    throw new CliFailure(`${file}: ${refused[0].error!.message}${more}`, 2);
   }
   const answers = outcomes.map((o) => dryRunAnswer(evaluateOrder(o.order!, master, at, { proposeRushRescheduling })));
   return answers.length === 1 ? answers[0] : { orders: answers };
@@ -91,26 +82,19 @@ async function evaluateLocally(file: string, body: Buffer, opts: Options, at: st
 
 /** Judged by the running hub, on its master data. */
 async function evaluateOnHub(file: string, body: Buffer, opts: Options, at: string): Promise<unknown> {
-  const base = (opts.url || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/orders/evaluate?at=${encodeURIComponent(at)}`, {
-      method: "POST",
-      // an API key in ORDERHUB_API_KEY goes along (a hub with keys refuses calls without one: orderhub keys)
-      headers: { "content-type": CONTENT_TYPES[opts.format] ?? "application/octet-stream", ...(process.env.ORDERHUB_API_KEY ? { "x-api-key": process.env.ORDERHUB_API_KEY } : {}) },
-      body: new Uint8Array(body),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Failure(`cannot reach the hub at ${base}: ${cause} (is it running? set --url or ORDERHUB_URL, or give --master)`, 1);
-  }
-  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return answer;
-  const why = typeof answer.error === "string" ? answer.error : `HTTP ${res.status}`;
-  if (res.status === 400 || res.status === 413) throw new Failure(`${file}: ${why}`, 2);
-  if (res.status === 404) throw new Failure(`${base} has no POST /api/orders/evaluate (${why}); is --url an OrderHub?`, 1);
-  if (res.status === 401) throw new Failure(`the hub at ${base} wants an API key: ${why} (set ORDERHUB_API_KEY)`, 1);
-  throw new Failure(`the hub at ${base} failed: ${why}`, 1);
+  const base = hubBaseUrl(opts.url);
+  // the API key in ORDERHUB_API_KEY goes along (a hub with keys refuses calls without one: orderhub keys)
+  const res = await hubFetch(
+    base,
+    `/api/orders/evaluate?at=${encodeURIComponent(at)}`,
+    { method: "POST", headers: { "content-type": CONTENT_TYPES[opts.format] ?? "application/octet-stream" }, body: new Uint8Array(body) },
+    "set --url or ORDERHUB_URL, or give --master",
+  );
+  return hubAnswer(res, base, {
+    badInput: [400, 413],
+    refused: (why) => `${file}: ${why}`,
+    notFound: (why) => `${base} has no POST /api/orders/evaluate (${why}); is --url an OrderHub?`,
+  });
 }
 
 export function registerEvaluate(program: Command): void {
@@ -121,19 +105,17 @@ export function registerEvaluate(program: Command): void {
     .option("--master <file>", "the master data file (as `orderhub master import` takes it); without it, the running hub's own master data")
     .option("--at <date>", "the evaluation date, YYYY-MM-DD (default: today)")
     .addOption(new Option("--format <format>", "the document format").choices(FORMATS).default("auto"))
-    .option("--url <hub-url>", `the hub to ask when no --master is given (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--url <hub-url>", `the hub to ask when no --master is given (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .action(async (file: string, opts: Options) => {
       const name = file === "-" ? "stdin" : file;
       try {
         const at = opts.at ?? today();
-        if (!isIsoDay(at) || at.length !== 10) throw new Failure(`--at ${at}: not a date; give YYYY-MM-DD`, 2);
+        if (!isIsoDay(at) || at.length !== 10) throw new CliFailure(`--at ${at}: not a date; give YYYY-MM-DD`, 2);
         const body = await readInput(file);
         const answer = opts.master ? await evaluateLocally(name, body, opts, at) : await evaluateOnHub(name, body, opts, at);
         process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       } catch (err) {
-        const code = err instanceof Failure ? err.code : 1;
-        process.stderr.write(`orderhub evaluate: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
-        process.exitCode = code;
+        reportFailure("evaluate", err);
       }
     });
 }

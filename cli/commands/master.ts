@@ -5,30 +5,14 @@ import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import { MasterDataError, validateMasterBundle } from "../../mappings/master-data";
 import { MASTER_KINDS } from "../../store/master-kinds";
-
-const DEFAULT_URL = "http://127.0.0.1:1880";
+import { CliFailure, DEFAULT_HUB_URL, hubAnswer, hubBaseUrl, hubFetch, reportFailure } from "./hub-client";
 
 interface Common {
   url?: string;
 }
 
-const hubUrl = (opts: Common) => (opts.url || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
-
-/** Bad input (the file, or what the hub refused) exits 2; a hub that cannot be reached or fails exits 1. */
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2,
-  ) {
-    super(message);
-  }
-}
-
-function fail(command: string, err: unknown): void {
-  const code = err instanceof Failure ? err.code : 1;
-  process.stderr.write(`orderhub master ${command}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
-  process.exitCode = code;
-}
+// Bad input (the file, or what the hub refused) exits 2; a hub that cannot be reached or fails exits 1.
+const fail = (command: string, err: unknown) => reportFailure(`master ${command}`, err);
 
 async function readBundle(file: string): Promise<unknown> {
   let text: string;
@@ -40,35 +24,16 @@ async function readBundle(file: string): Promise<unknown> {
     } else text = await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Failure(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message}`, 2);
+    throw new CliFailure(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message}`, 2);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Failure(`${file}: not JSON (${(err as Error).message})`, 2);
+    throw new CliFailure(`${file}: not JSON (${(err as Error).message})`, 2);
   }
 }
 
-/** A request to the hub (with the API key in ORDERHUB_API_KEY, if any); connection trouble is a Failure with code 1, naming the URL. */
-async function request(url: string, init: RequestInit = {}): Promise<Response> {
-  const key = process.env.ORDERHUB_API_KEY;
-  try {
-    return await fetch(url, key ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), "x-api-key": key } } : init);
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Failure(`cannot reach the hub at ${new URL(url).origin}: ${cause} (is it running? set --url or ORDERHUB_URL)`, 1);
-  }
-}
-
-async function answerOf(res: Response, base: string): Promise<Record<string, unknown>> {
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return body;
-  const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-  if (res.status === 400 || res.status === 413) throw new Failure(`the hub refused it: ${why}`, 2);
-  if (res.status === 404) throw new Failure(`${base} has no master data API (${why}); is --url an OrderHub?`, 1);
-  if (res.status === 401) throw new Failure(`the hub at ${base} wants an API key: ${why} (set ORDERHUB_API_KEY)`, 1);
-  throw new Failure(`the hub at ${base} failed: ${why}`, 1);
-}
+const answerOf = (res: Response, base: string) => hubAnswer(res, base, { badInput: [400, 413], notFound: (why) => `${base} has no master data API (${why}); is --url an OrderHub?` });
 
 const LABELS: Record<string, string> = Object.fromEntries(MASTER_KINDS.map((k) => [k.kind, k.path.replace(/-/g, " ")]));
 
@@ -82,17 +47,17 @@ function summary(answer: Record<string, unknown>, verb: string): string {
 
 /**
  * Loads a master data file into the hub at `base` (PUT /api/master, or PATCH with `upsert`), checked first; answers the
- * summary `orderhub master import` prints. Bad input is a Failure with code 2, a hub that fails one with code 1.
+ * summary `orderhub master import` prints. Bad input is a CliFailure with code 2, a hub that fails one with code 1.
  */
 export async function importMasterFile(base: string, file: string, upsert = false): Promise<string> {
   const bundle = await readBundle(file);
   try {
     validateMasterBundle(bundle);
   } catch (err) {
-    if (err instanceof MasterDataError) throw new Failure(`${file === "-" ? "stdin" : file}: ${err.message}`, 2);
+    if (err instanceof MasterDataError) throw new CliFailure(`${file === "-" ? "stdin" : file}: ${err.message}`, 2);
     throw err;
   }
-  const res = await request(`${base}/api/master`, {
+  const res = await hubFetch(base, "/api/master", {
     method: upsert ? "PATCH" : "PUT",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(bundle),
@@ -109,11 +74,11 @@ export function registerMaster(program: Command): void {
     .command("import")
     .description("load a master data file (customers, items, priceLists, promotions, warehouses, supply, reservations, openItems, settings) into the running hub")
     .argument("<file>", "the master data JSON file, or - for standard input")
-    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .option("--upsert", "add or replace the records the file gives, keep the others (default: the hub's master data becomes the file's)")
     .action(async (file: string, opts: Common & { upsert?: boolean }) => {
       try {
-        process.stdout.write(`${await importMasterFile(hubUrl(opts), file, opts.upsert)}\n`);
+        process.stdout.write(`${await importMasterFile(hubBaseUrl(opts.url), file, opts.upsert)}\n`);
       } catch (err) {
         fail("import", err);
       }
@@ -122,11 +87,11 @@ export function registerMaster(program: Command): void {
   master
     .command("export")
     .description("print the running hub's master data as one file (what import takes)")
-    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .action(async (opts: Common) => {
       try {
-        const base = hubUrl(opts);
-        const bundle = await answerOf(await request(`${base}/api/master`), base);
+        const base = hubBaseUrl(opts.url);
+        const bundle = await answerOf(await hubFetch(base, "/api/master"), base);
         process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
       } catch (err) {
         fail("export", err);

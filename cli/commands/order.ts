@@ -1,48 +1,23 @@
 // `orderhub order show NUMBER` and `orderhub order list`: an order's timeline, state and open quantities, and the
 // orders by state or lateness, as the running hub's order timeline has them (GET /api/orders…). Tables for people.
 import { Command } from "commander";
-
-const DEFAULT_URL = "http://127.0.0.1:1880";
+import type { OrderDocuments, ProgressLine } from "../../domain/order/timeline-progress";
+import { DEFAULT_HUB_URL, hubAnswer, hubBaseUrl, hubFetch, reportFailure } from "./hub-client";
 
 interface Common {
   hub?: string;
 }
 
-const hubUrl = (opts: Common) => (opts.hub || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
-
-/** Bad input (what the hub refused) exits 2; an unknown order, or a hub that cannot be reached or fails, exits 1. */
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2,
-  ) {
-    super(message);
-  }
-}
-
-function fail(command: string, err: unknown): void {
-  process.stderr.write(`orderhub order ${command}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
-  process.exitCode = err instanceof Failure ? err.code : 1;
-}
-
-/** GET a path of the hub's API as JSON; an API key in ORDERHUB_API_KEY goes along. */
+/**
+ * GET a path of the hub's API as JSON. Bad input (what the hub refused) exits 2; an unknown order, or a hub that
+ * cannot be reached or fails, exits 1.
+ */
 async function getJson(base: string, path: string): Promise<Record<string, unknown>> {
-  const key = process.env.ORDERHUB_API_KEY;
-  let res: Response;
-  try {
-    res = await fetch(`${base}${path}`, { headers: key ? { "x-api-key": key } : {} });
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Failure(`cannot reach the hub at ${base}: ${cause} (is it running? set --hub or ORDERHUB_URL)`, 1);
-  }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return body;
-  const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-  if (res.status === 400) throw new Failure(`the hub refused it: ${why}`, 2);
-  if (res.status === 401 || res.status === 403) throw new Failure(`the hub at ${base} wants an API key: ${why} (set ORDERHUB_API_KEY)`, 1);
-  if (res.status === 404) throw new Failure(why, 1);
-  throw new Failure(`the hub at ${base} failed: ${why}`, 1);
+  const res = await hubFetch(base, path, {}, "set --hub or ORDERHUB_URL");
+  return hubAnswer(res, base, { notFound: (why) => why, needsKey: [401, 403] });
 }
+
+const fail = (command: string, err: unknown) => reportFailure(`order ${command}`, err);
 
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>, right: readonly number[] = []): string {
@@ -58,23 +33,14 @@ const timeText = (iso: string) => (/^\d{4}-\d{2}-\d{2}T/.test(iso) ? iso.replace
 
 const num = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
 
-interface Line {
-  lineNumber: string;
-  sku: string;
-  ordered: number;
-  shipped: number;
-  invoiced: number;
-  open: number;
-}
-
 interface OrderView {
   orderKey: string;
   buyer: string;
   state: string;
   promisedDate: string | null;
   late: boolean;
-  lines: Line[];
-  documents: { erpOrder: string | null; deliveryNotes: string[]; shipments: string[]; invoices: string[]; payments: string[] };
+  lines: ProgressLine[];
+  documents: OrderDocuments;
 }
 
 interface EntryView {
@@ -114,10 +80,10 @@ export function registerOrder(program: Command): void {
     .description("print an order's timeline as a table, with its state and what is still open per line")
     .argument("<number>", "the buyer's order number")
     .option("--buyer <buyer>", "the buyer, where several buyers' orders have the number")
-    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .action(async (number: string, opts: Common & { buyer?: string }) => {
       try {
-        const base = hubUrl(opts);
+        const base = hubBaseUrl(opts.hub);
         const query = opts.buyer ? `?buyer=${encodeURIComponent(opts.buyer)}` : "";
         const path = `/api/orders/${encodeURIComponent(number)}`;
         const [state, timeline] = await Promise.all([getJson(base, `${path}${query}`), getJson(base, `${path}/timeline${query}`)]);
@@ -136,10 +102,10 @@ export function registerOrder(program: Command): void {
     .option("--late", "only orders whose promised date has passed and that are not delivered")
     .option("--buyer <buyer>", "only this buyer's orders")
     .option("--limit <n>", "at most this many (1 to 1000)", "100")
-    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--hub <url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .action(async (opts: Common & { state?: string; late?: boolean; buyer?: string; limit: string }) => {
       try {
-        const base = hubUrl(opts);
+        const base = hubBaseUrl(opts.hub);
         const query = new URLSearchParams({ limit: opts.limit });
         if (opts.state) query.set("state", opts.state);
         if (opts.late) query.set("late", "true");

@@ -11,17 +11,8 @@ import { PlanningInputError } from "../../domain/planning/errors";
 import { forecast } from "../../domain/planning/forecast";
 import { checkBomLines, isoDate, number, object, optional, text } from "../../domain/planning/input-checks";
 import { quote } from "../../domain/planning/quote";
+import { CliFailure, DEFAULT_HUB_URL, hubBaseUrl, reportFailure } from "./hub-client";
 
-const DEFAULT_URL = "http://127.0.0.1:1880";
-
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2,
-  ) {
-    super(message);
-  }
-}
 
 async function readJson(file: string): Promise<unknown> {
   let body: string;
@@ -33,29 +24,28 @@ async function readJson(file: string): Promise<unknown> {
     } else body = await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Failure(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message}`, 2);
+    throw new CliFailure(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (err as Error).message}`, 2);
   }
   try {
     return JSON.parse(body);
   } catch (err) {
-    throw new Failure(`${file}: not JSON (${(err as Error).message})`, 2);
+    throw new CliFailure(`${file}: not JSON (${(err as Error).message})`, 2);
   }
 }
 
-/** Runs `answer`, prints its JSON; a PlanningInputError or a Failure is one line on stderr. */
+/** Runs `answer`, prints its JSON; a PlanningInputError or a CliFailure is one line on stderr. */
 async function run(command: string, name: string, answer: () => Promise<unknown>): Promise<void> {
   try {
     let result: unknown;
     try {
       result = await answer();
     } catch (err) {
-      if (err instanceof PlanningInputError) throw new Failure(`${name}: ${err.message}`, 2);
+      if (err instanceof PlanningInputError) throw new CliFailure(`${name}: ${err.message}`, 2);
       throw err;
     }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (err) {
-    process.stderr.write(`orderhub ${command}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
-    process.exitCode = err instanceof Failure ? err.code : 1;
+    reportFailure(command, err);
   }
 }
 
@@ -74,17 +64,17 @@ function costOfFile(value: unknown, item: string | undefined, date: string | und
 }
 
 async function costFromHub(item: string, opts: { url?: string; date?: string }): Promise<unknown> {
-  const base = (opts.url || process.env.ORDERHUB_URL || DEFAULT_URL).replace(/\/+$/, "");
+  const base = hubBaseUrl(opts.url);
   const url = `${base}/api/planning/items/${encodeURIComponent(item)}/cost${opts.date ? `?date=${encodeURIComponent(opts.date)}` : ""}`;
   let res: Response;
   try {
     res = await fetch(url);
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Failure(`${item} is no file here, and the hub at ${base} cannot be reached to cost it: ${cause} (is it running? set --url or ORDERHUB_URL)`, 1);
+    throw new CliFailure(`${item} is no file here, and the hub at ${base} cannot be reached to cost it: ${cause} (is it running? set --url or ORDERHUB_URL)`, 1);
   }
   const body = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Failure(`the hub answered ${res.status}: ${body.error ?? "no reason given"}`, res.status < 500 ? 2 : 1);
+  if (!res.ok) throw new CliFailure(`the hub answered ${res.status}: ${body.error ?? "no reason given"}`, res.status < 500 ? 2 : 1);
   return body;
 }
 
@@ -109,7 +99,7 @@ export function registerPlanningExtras(program: Command): void {
     .argument("<item-or-file>", "a file { bom, standardCost, addedCost?, item? } (or -), else an item the running hub costs")
     .option("--item <sku>", "the item to cost, for a file that names none")
     .option("--date <date>", "only lines valid on this day, YYYY-MM-DD (default: all lines for a file, today for the hub)")
-    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_URL})`)
+    .option("--url <hub-url>", `the hub (default: ORDERHUB_URL, else ${DEFAULT_HUB_URL})`)
     .action((arg: string, opts: { item?: string; date?: string; url?: string }) =>
       run("bom cost", nameOf(arg), async () => {
         const date = opts.date === undefined ? undefined : isoDate(opts.date, "--date").slice(0, 10);

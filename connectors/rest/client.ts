@@ -1,6 +1,7 @@
-import axios, { type AxiosError } from "axios";
+import axios from "axios";
 import { childOf, restCallsTotal } from "../../observability/metrics";
 import { backoffDelay } from "../amqp/backoff";
+import { bodyExcerpt, httpFailureText, retryableStatus, transportFailure, waitUnlessAborted } from "../transport";
 import { CircuitOpenError, breakerFor, hostOf, type BreakerSettings, type CircuitBreaker } from "./circuit-breaker";
 import { RestCallError } from "./post-json";
 
@@ -68,15 +69,12 @@ export class RestError extends RestCallError {
   }
 }
 
-const RETRY_STATUS = new Set([408, 425, 429]);
 const EXCERPT = 300;
 const callsTotal = childOf(restCallsTotal, ["system", "method", "outcome"]);
 
 /** A body shortened to one line for an error message. */
 export function excerpt(body: unknown): string {
-  const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
+  return bodyExcerpt(body, EXCERPT);
 }
 
 /** Retry-After in ms from `now`: delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -131,35 +129,20 @@ async function attempt(req: RestRequest, timeoutMs: number): Promise<Attempt> {
     }
     const answerHeaders = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : String(v)]));
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, headers: answerHeaders, body };
-    const said = excerpt(body);
     return {
       ok: false,
-      failure: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}${said ? `: ${said}` : ""}`,
+      failure: httpFailureText(res.status, res.statusText, excerpt(body)),
       status: res.status,
       body,
-      retryable: res.status >= 500 || RETRY_STATUS.has(res.status),
+      retryable: retryableStatus(res.status),
       hostFailed: res.status >= 500,
       retryAfter: res.status === 429 || res.status === 503 ? retryAfterMs(answerHeaders["retry-after"]) : undefined,
     };
   } catch (err) {
-    const e = err as AxiosError;
-    if (e.code === "ERR_CANCELED") return { ok: false, failure: "cancelled", retryable: true, hostFailed: false, cancelled: true };
-    const why = e.code === "ECONNABORTED" || e.code === "ETIMEDOUT" ? `no answer within ${timeoutMs} ms` : `${e.code ? `${e.code}: ` : ""}${e.message}`;
-    return { ok: false, failure: why, retryable: true, hostFailed: true };
+    const { reason, cancelled } = transportFailure(err, timeoutMs);
+    if (cancelled) return { ok: false, failure: reason, retryable: true, hostFailed: false, cancelled: true };
+    return { ok: false, failure: reason, retryable: true, hostFailed: true };
   }
-}
-
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -211,7 +194,7 @@ export async function restCall(req: RestRequest): Promise<RestResponse> {
     const delay = result.retryAfter !== undefined ? Math.min(result.retryAfter, req.maxRetryAfterMs ?? 120_000) : backoffDelay(n, req.initialDelayMs ?? 500, req.maxDelayMs ?? 8000);
     callsTotal(system, method, "retried").inc();
     req.onRetry?.(n + 1, result.failure, delay);
-    await wait(delay, req.signal);
+    await waitUnlessAborted(delay, req.signal);
     if (req.signal?.aborted) {
       throw new RestError(`${what}: stopped while waiting to try again (the last attempt got ${result.failure})`, result.status, true, n + 1, method, req.url);
     }

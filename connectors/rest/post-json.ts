@@ -1,5 +1,6 @@
-import axios, { AxiosError } from "axios";
+import axios from "axios";
 import { backoffDelay } from "../amqp/backoff";
+import { bodyExcerpt, httpFailureText, retryableStatus, transportFailure, waitUnlessAborted } from "../transport";
 
 /** How a call authenticates: HTTP basic, a bearer token, or not at all. */
 export type RestAuth = { type: "none" } | { type: "basic"; user: string; password: string } | { type: "bearer"; token: string };
@@ -38,14 +39,7 @@ export class RestCallError extends Error {
   }
 }
 
-const RETRY_STATUS = new Set([408, 425, 429]);
 const EXCERPT = 300;
-
-function excerpt(body: unknown): string {
-  const text = typeof body === "string" ? body : JSON.stringify(body ?? "");
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
-}
 
 function authHeader(auth: RestAuth | undefined): Record<string, string> {
   if (auth?.type === "basic") return { authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}` };
@@ -71,26 +65,11 @@ async function attempt(url: string, body: unknown, opts: PostOptions): Promise<{
       /* not JSON: kept as text */
     }
     if (res.status >= 200 && res.status < 300) return { status: res.status, body: answer };
-    const said = excerpt(answer);
-    return { failure: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}${said ? `: ${said}` : ""}`, status: res.status, retryable: res.status >= 500 || RETRY_STATUS.has(res.status) };
+    return { failure: httpFailureText(res.status, res.statusText, bodyExcerpt(answer, EXCERPT)), status: res.status, retryable: retryableStatus(res.status) };
   } catch (err) {
-    const e = err as AxiosError;
-    const why = e.code === "ECONNABORTED" || e.code === "ETIMEDOUT" ? `no answer within ${opts.timeoutMs ?? 10_000} ms` : e.code === "ERR_CANCELED" ? "cancelled" : `${e.code ? `${e.code}: ` : ""}${e.message}`;
-    return { failure: why, retryable: e.code !== "ERR_CANCELED" };
+    const { reason, cancelled } = transportFailure(err, opts.timeoutMs ?? 10_000);
+    return { failure: reason, retryable: !cancelled };
   }
-}
-
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -111,7 +90,7 @@ export async function postJson(url: string, body: unknown, opts: PostOptions = {
     }
     const delay = backoffDelay(n, opts.initialDelayMs ?? 500, opts.maxDelayMs ?? 8000);
     opts.onRetry?.(n + 1, result.failure, delay);
-    await wait(delay, opts.signal);
+    await waitUnlessAborted(delay, opts.signal);
     if (opts.signal?.aborted) throw new RestCallError(`${url}: stopped while waiting to try again (the last attempt got ${result.failure})`, result.status, true, n + 1);
   }
 }

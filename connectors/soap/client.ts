@@ -1,5 +1,6 @@
 import * as soap from "soap";
 import { backoffDelay } from "../amqp/backoff";
+import { waitUnlessAborted } from "../transport";
 import { SoapCallError, SoapFaultError, classifySoapError } from "./errors";
 
 /** One operation of a WSDL, as the editor offers it: service → port → operation, with its input and output shapes. */
@@ -72,19 +73,6 @@ function methodOf(client: soap.Client, ref: OperationRef, address: string): Soap
   );
 }
 
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * A SOAP system as a config node knows it: its clients (one per WSDL address it was resolved to, loaded once and kept
  * while the node lives), its timeout, retries and WS-Security. The address is given at each call, so an environment
@@ -153,7 +141,7 @@ export class SoapSystem {
         }
         const delay = backoffDelay(n, this.options.initialDelayMs ?? 500, this.options.maxDelayMs ?? 8000);
         opts.onRetry?.(n + 1, failure.reason, delay);
-        await wait(delay, opts.signal);
+        await waitUnlessAborted(delay, opts.signal);
         if (opts.signal?.aborted) throw new SoapCallError(`${what} at ${address}: stopped while waiting to try again (the last attempt got ${failure.reason})`, true, failure.status, n + 1);
       } finally {
         clearTimeout(timeout);

@@ -1,3 +1,5 @@
+import { bodyExcerpt } from "../transport";
+
 /**
  * What a failed SOAP call was: a SOAP fault (the service understood the request and refused it: never retried), or a
  * failure on the way (no answer, a reset, a timeout, an HTTP 5xx without a fault: worth trying again), or something
@@ -75,10 +77,7 @@ export function faultOf(root: unknown): { faultcode: string; faultstring: string
 
 const EXCERPT = 200;
 
-function excerpt(body: unknown): string {
-  const flat = (typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body)).replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
-}
+const excerpt = (body: unknown) => bodyExcerpt(body, EXCERPT);
 
 /**
  * What an error thrown by the soap package (or axios under it) means for the caller. `timedOut` is true when the

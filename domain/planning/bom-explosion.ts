@@ -1,6 +1,7 @@
 import { buildBom, type BomLine, type BomStructure } from "./bom";
 import { PlanningInputError } from "./errors";
-import { add, mul } from "./quantity";
+import { bomIndex, type BomIndex } from "./bom-index";
+import { tidy } from "./quantity";
 
 /**
  * The indented BOM (multi-level explosion) and where-used, as a planner reads them: each line with its level, the
@@ -36,32 +37,62 @@ function known(structure: BomStructure, item: string, date?: string): void {
 /** The structure of `lines`, or the one given. */
 const structureOf = (bom: readonly BomLine[] | BomStructure, date?: string): BomStructure => (Array.isArray(bom) ? buildBom(bom as BomLine[], { date }) : (bom as BomStructure));
 
-/** Multi-level explosion of `quantity` of `item`, with the lines valid on `date` (all lines without one). */
+/** Per index: the running total of each component and which ones the current explosion touched, reused by every call. */
+interface Scratch {
+  total: Float64Array;
+  seen: Uint8Array;
+  touched: Int32Array;
+}
+const scratches = new WeakMap<BomIndex, Scratch>();
+const scratchOf = (ix: BomIndex): Scratch => {
+  let s = scratches.get(ix);
+  if (!s) scratches.set(ix, (s = { total: new Float64Array(ix.names.length), seen: new Uint8Array(ix.names.length), touched: new Int32Array(ix.names.length) }));
+  return s;
+};
+
+/**
+ * Depth first from item number `parent`, components in line order; returns the count of components touched.
+ * Quantities as `mul(parentQuantity, quantityPer, 1 + lossRate)` and `add(total, q)` compute them (quantity.ts).
+ */
+function walk(ix: BomIndex, s: Scratch, lines: ExplosionLine[], parent: number, parentQuantity: number, level: number, touched: number): number {
+  const { first, child, quantity, lossRate, lossFactor, names } = ix;
+  const { total, seen } = s;
+  const parentSku = names[parent];
+  for (let k = first[parent], end = first[parent + 1]; k < end; k++) {
+    const c = child[k];
+    const q = tidy(parentQuantity * quantity[k] * lossFactor[k]);
+    lines.push({ level, parent: parentSku, sku: names[c], quantityPer: quantity[k], lossRate: lossRate[k], quantity: q });
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      total[c] = tidy(0 + q);
+      s.touched[touched++] = c;
+    } else total[c] = tidy(total[c] + q);
+    if (first[c + 1] > first[c]) touched = walk(ix, s, lines, c, q, level + 1, touched);
+  }
+  return touched;
+}
+
+/**
+ * Multi-level explosion of `quantity` of `item`, with the lines valid on `date` (all lines without one). On a built
+ * structure the walk runs over its numeric index (bom-index.ts), made on the first explosion and kept with it.
+ */
 export function explode(bom: readonly BomLine[] | BomStructure, item: string, quantity = 1, date?: string): Explosion {
   const structure = structureOf(bom, date);
   known(structure, item, date);
+  const ix = bomIndex(structure);
+  const s = scratchOf(ix);
   const lines: ExplosionLine[] = [];
-  const totals = new Map<string, number>();
-  const walk = (parent: string, parentQuantity: number, level: number) => {
-    for (const line of structure.components.get(parent) ?? []) {
-      const lossRate = line.lossRate ?? 0;
-      const q = mul(parentQuantity, line.quantity, 1 + lossRate);
-      lines.push({ level, parent, sku: line.child, quantityPer: line.quantity, lossRate, quantity: q });
-      totals.set(line.child, add(totals.get(line.child) ?? 0, q));
-      walk(line.child, q, level + 1);
-    }
-  };
-  walk(item, quantity, 1);
-  const llc = structure.lowLevelCodes;
-  return {
-    item,
-    quantity,
-    ...(date ? { date } : {}),
-    lines,
-    totals: [...totals]
-      .map(([sku, q]) => ({ sku, lowLevelCode: llc.get(sku)!, quantity: q }))
-      .sort((a, b) => a.lowLevelCode - b.lowLevelCode || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
-  };
+  const root = ix.numbers.get(item);
+  const count = root === undefined ? 0 : walk(ix, s, lines, root, quantity, 1, 0);
+  // item numbers follow the planning order: sorted numbers are by low-level code, then SKU
+  const touched = s.touched.subarray(0, count).sort();
+  const totals: Explosion["totals"] = [];
+  for (let k = 0; k < count; k++) {
+    const c = touched[k];
+    totals.push({ sku: ix.names[c], lowLevelCode: ix.lowLevelCode[c], quantity: s.total[c] });
+    s.seen[c] = 0;
+  }
+  return { item, quantity, ...(date ? { date } : {}), lines, totals };
 }
 
 export interface WhereUsedLine {

@@ -99,17 +99,18 @@ function lowLevelCodes(items: Iterable<string>, components: ReadonlyMap<string, 
   const codes = new Map<string, number>();
   const waiting = new Map<string, number>();
   const ready: string[] = [];
+  // an item waits for each line that uses it (two lines of one parent count twice, and are settled twice)
   for (const item of items) {
-    const n = new Set((parents.get(item) ?? []).map((l) => l.parent)).size;
+    const n = parents.get(item)?.length ?? 0;
     waiting.set(item, n);
     codes.set(item, 0);
     if (n === 0) ready.push(item);
   }
   while (ready.length) {
     const item = ready.pop()!;
-    const code = codes.get(item)!;
-    for (const child of new Set((components.get(item) ?? []).map((l) => l.child))) {
-      codes.set(child, Math.max(codes.get(child)!, code + 1));
+    const code = codes.get(item)! + 1;
+    for (const { child } of components.get(item) ?? []) {
+      if (codes.get(child)! < code) codes.set(child, code);
       const left = waiting.get(child)! - 1;
       waiting.set(child, left);
       if (left === 0) ready.push(child);

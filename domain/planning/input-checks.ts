@@ -29,12 +29,15 @@ export function text(v: unknown, path: string): string {
 
 /** A finite number from `min`, above `min` when `above`, whole when `whole`. */
 export function number(v: unknown, path: string, rule: { min?: number; above?: boolean; whole?: boolean; max?: number } = {}): number {
+  const ok =
+    typeof v === "number" &&
+    Number.isFinite(v) &&
+    (!rule.whole || Number.isInteger(v)) &&
+    (rule.min === undefined || (rule.above ? v > rule.min : v >= rule.min)) &&
+    (rule.max === undefined || v <= rule.max);
+  if (ok) return v;
   const kind = `${rule.whole ? "a whole number" : "a number"}${rule.min === undefined ? "" : rule.above ? ` above ${rule.min}` : ` from ${rule.min}`}${rule.max === undefined ? "" : ` up to ${rule.max}`}`;
-  if (typeof v !== "number" || !Number.isFinite(v)) return fail(path, `must be ${kind}`, v);
-  if (rule.whole && !Number.isInteger(v)) fail(path, `must be ${kind}`, v);
-  if (rule.min !== undefined && (rule.above ? v <= rule.min : v < rule.min)) fail(path, `must be ${kind}`, v);
-  if (rule.max !== undefined && v > rule.max) fail(path, `must be ${kind}`, v);
-  return v;
+  return fail(path, `must be ${kind}`, v);
 }
 
 export function optional<T>(v: unknown, check: (v: unknown) => T): T | undefined {
@@ -52,9 +55,32 @@ export function isoDate(v: unknown, path: string): string {
   return v as string;
 }
 
+/**
+ * The common line, plainly valid with nothing to name: an object with parent, child, a positive quantity, perhaps a
+ * loss rate from 0, and no dates or substitutes. Anything else goes through the checks that name the field.
+ */
+function plainLine(raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
+  const { parent, child, quantity, lossRate, validFrom, validTo, substitutes } = raw as Obj;
+  return (
+    typeof parent === "string" &&
+    parent.trim() !== "" &&
+    typeof child === "string" &&
+    child.trim() !== "" &&
+    typeof quantity === "number" &&
+    Number.isFinite(quantity) &&
+    quantity > 0 &&
+    (lossRate === undefined || (typeof lossRate === "number" && Number.isFinite(lossRate) && lossRate >= 0)) &&
+    validFrom === undefined &&
+    validTo === undefined &&
+    substitutes === undefined
+  );
+}
+
 /** BOM lines as `bom[i]`: parent, child, a positive quantity, and the optional loss rate, dates and substitutes. */
 export function checkBomLines(v: unknown, path = "bom"): void {
   array(v, path).forEach((raw, i) => {
+    if (plainLine(raw)) return;
     const at = `${path}[${i}]`;
     const line = object(raw, at);
     text(line.parent, `${at}.parent`);

@@ -17,14 +17,18 @@ export function lotSizes(sizing: LotSizing, net: number, nets: readonly number[]
   if (!(net > 0)) return [];
   switch (sizing.rule) {
     case "lot-for-lot":
-      return [roundUp(net, decimals)];
     case "fixed":
-      return [roundUp(Math.ceil(roundUp(net / sizing.quantity, 9)) * sizing.quantity, decimals)];
+      return [singleLot(sizing, net, decimals)];
     case "period":
       return [roundUp(add(...nets.slice(0, sizing.periods)), decimals)];
     case "min-max-multiple":
       return minMaxMultiple(sizing, roundUp(net, decimals));
   }
+}
+
+/** The one planned receipt lot-for-lot or fixed sizing gives for a positive `net` (MRP's common case, with no list made). */
+export function singleLot(sizing: { rule: "lot-for-lot" } | { rule: "fixed"; quantity: number }, net: number, decimals = 0): number {
+  return sizing.rule === "fixed" ? roundUp(Math.ceil(roundUp(net / sizing.quantity, 9)) * sizing.quantity, decimals) : roundUp(net, decimals);
 }
 
 /** Up to `multiple`: 43 with multiple 10 is 50. */

@@ -32,14 +32,16 @@ export const ROWS: readonly [keyof MrpRecord, string][] = [
 ];
 
 export function emptyRecord(periods: number): MrpRecord {
-  const zeros = () => new Array<number>(periods).fill(0);
+  // Rows of zeros held as doubles from the start (filled with 0.5 first, then 0): quantities such as 12.5 or a tidied
+  // sum would otherwise make V8 copy each row of small integers into a row of doubles on the first such store.
+  const zeros = new Array<number>(periods).fill(0.5).fill(0);
   return {
-    grossRequirements: zeros(),
-    scheduledReceipts: zeros(),
-    projectedAvailable: zeros(),
-    netRequirements: zeros(),
-    plannedReceipts: zeros(),
-    plannedReleases: zeros(),
+    grossRequirements: zeros.slice(),
+    scheduledReceipts: zeros.slice(),
+    projectedAvailable: zeros.slice(),
+    netRequirements: zeros.slice(),
+    plannedReceipts: zeros.slice(),
+    plannedReleases: zeros,
   };
 }
 

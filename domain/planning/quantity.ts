@@ -15,9 +15,11 @@ export const mul = (...xs: number[]): number => tidy(xs.reduce((a, b) => a * b, 
 
 /** Rounded up to `decimals` places (0: whole units), after tidying, so 3.0000000000000004 stays 3. */
 export function roundUp(x: number, decimals = 0): number {
-  const f = 10 ** decimals;
-  return tidy(Math.ceil(tidy(x * f)) / f);
+  return roundUpBy(x, 10 ** decimals);
 }
+
+/** `roundUp` with the scale `10 ** decimals` worked out once by the caller (MRP's inner loop). */
+export const roundUpBy = (x: number, scale: number): number => tidy(Math.ceil(tidy(x * scale)) / scale);
 
 /** Rounded down to `decimals` places, after tidying: how many whole kits a stock makes. */
 export function roundDown(x: number, decimals = 0): number {

@@ -3,9 +3,10 @@ import type { Invoice } from "../../domain/fulfilment/invoice";
 import { getHubStore } from "../../store";
 import { summaryOf } from "../invoice-build/order-facts";
 import { evaluationDate, type RuleNodeConfig } from "../shared/order-rules";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
 import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeAPI, SendFn } from "../shared/types";
+import type { HubMessage, Node, NodeAPI } from "../shared/types";
 
 export interface ArVoucherConfig extends RuleNodeConfig {
   receivable?: string;
@@ -61,27 +62,16 @@ export class ArVoucherController {
       failing(node, (err as Error).message);
       node.error((err as Error).message);
     }
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
-      const work = async () => {
-        if (!accounts) throw new Error("ar-voucher: the node's accounts cannot be read (see its status): fix them and deploy");
-        const invoice = await invoiceOf(msg);
-        const voucher = arVoucher(invoice, accounts, evaluationDate(config, msg, "ar-voucher"));
-        msg.invoice = invoice;
-        msg.voucher = voucher;
-        msg.payload = voucher;
-        msg.orderKey = invoice.orderKey;
-        status.count("vouchers");
-        send(msg);
-      };
-      work().then(
-        () => done(),
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+    onAsyncInput(node, status, async (msg, send) => {
+      if (!accounts) throw new Error("ar-voucher: the node's accounts cannot be read (see its status): fix them and deploy");
+      const invoice = await invoiceOf(msg);
+      const voucher = arVoucher(invoice, accounts, evaluationDate(config, msg, "ar-voucher"));
+      msg.invoice = invoice;
+      msg.voucher = voucher;
+      msg.payload = voucher;
+      msg.orderKey = invoice.orderKey;
+      status.count("vouchers");
+      send(msg);
     });
-    node.on("close", () => status.stop());
   }
 }

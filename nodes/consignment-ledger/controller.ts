@@ -3,10 +3,10 @@ import type { MovementDocument } from "../../domain/settlement/consignment";
 import { applyConsignment } from "../../runtime/settlement";
 import { today } from "../../runtime/today";
 import { getHubStore } from "../../store";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
 import { bodyObject } from "../shared/settlement-input";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
+import type { Node, NodeDef } from "../shared/types";
 
 /**
  * consignment-ledger: a movement document in msg.payload ({ customer, site, kind: fill-up | issue | pickup | return,
@@ -18,41 +18,23 @@ import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types"
 export class ConsignmentLedgerController {
   constructor(node: Node, _config: NodeDef) {
     const status = new OutcomeStatus(node, ["applied", "repeats", "refused"], "idle");
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
-      let doc: MovementDocument;
-      try {
-        const b = bodyObject(msg.payload, "consignment-ledger");
-        doc = { customer: String(b.customer ?? ""), site: String(b.site ?? ""), kind: b.kind as MovementDocument["kind"], document: String(b.document ?? ""), at: typeof b.at === "string" ? b.at.slice(0, 10) : today(), lines: (b.lines as MovementDocument["lines"]) ?? [] };
-        if (!doc.customer || !doc.site) throw new Error("consignment-ledger: msg.payload needs customer and site");
-      } catch (err) {
-        failing(node, (err as Error).message);
-        return done(err as Error);
+    onAsyncInput(node, status, async (msg, send) => {
+      const b = bodyObject(msg.payload, "consignment-ledger");
+      const doc: MovementDocument = { customer: String(b.customer ?? ""), site: String(b.site ?? ""), kind: b.kind as MovementDocument["kind"], document: String(b.document ?? ""), at: typeof b.at === "string" ? b.at.slice(0, 10) : today(), lines: (b.lines as MovementDocument["lines"]) ?? [] };
+      if (!doc.customer || !doc.site) throw new Error("consignment-ledger: msg.payload needs customer and site");
+      const result = await applyConsignment(getHubStore(), doc);
+      if (result.outcome === "refused") {
+        status.count("refused");
+        throw new Error(`consignment-ledger: ${result.reasons.join("; ")}`);
       }
-      applyConsignment(getHubStore(), doc).then(
-        (result) => {
-          if (result.outcome === "refused") {
-            status.count("refused");
-            const err = new Error(`consignment-ledger: ${result.reasons.join("; ")}`);
-            failing(node, err.message);
-            return done(err);
-          }
-          const event = `consignment.${doc.kind}`;
-          msg.ledger = result.ledger;
-          msg.repeat = result.outcome === "repeat";
-          msg.topic = event;
-          msg.messageId = `sha256:${createHash("sha256").update([doc.customer, doc.site, event, doc.document].join("|"), "utf8").digest("hex")}`;
-          msg.payload = { event, customer: doc.customer, site: doc.site, system: "hub", document: doc.document, at: doc.at, lines: doc.lines };
-          status.count(result.outcome === "repeat" ? "repeats" : "applied");
-          send(msg);
-          done();
-        },
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+      const event = `consignment.${doc.kind}`;
+      msg.ledger = result.ledger;
+      msg.repeat = result.outcome === "repeat";
+      msg.topic = event;
+      msg.messageId = `sha256:${createHash("sha256").update([doc.customer, doc.site, event, doc.document].join("|"), "utf8").digest("hex")}`;
+      msg.payload = { event, customer: doc.customer, site: doc.site, system: "hub", document: doc.document, at: doc.at, lines: doc.lines };
+      status.count(result.outcome === "repeat" ? "repeats" : "applied");
+      send(msg);
     });
-    node.on("close", () => status.stop());
   }
 }

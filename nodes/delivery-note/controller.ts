@@ -1,5 +1,5 @@
 import { deliveryNotes, type ReleasedOrder } from "../../domain/fulfilment/delivery-note";
-import { eventMessageId } from "../invoice-build/order-facts";
+import { announceEvent } from "../invoice-build/order-facts";
 import { OutcomeStatus } from "../shared/outcome-status";
 import { splitDelivery } from "../shared/settlement";
 import { failing } from "../shared/status";
@@ -48,20 +48,11 @@ export class DeliveryNoteController {
           const part = RED.util.cloneMessage(rest as HubMessage) as HubMessage;
           if (keys) part._delivery = keys[i];
           part.payload = note;
-          part.topic = DELIVERY_NOTE_SENT;
           part.orderKey = note.orderKey;
           part.deliveryNote = note.deliveryNote;
-          part.messageId = eventMessageId(note.orderKey, DELIVERY_NOTE_SENT, note.deliveryNote);
-          part.event = {
-            event: DELIVERY_NOTE_SENT,
-            orderKey: note.orderKey,
-            orderNumber: note.orderNumber,
-            buyer: note.buyer,
-            system: "hub",
-            document: note.deliveryNote,
-            at,
+          announceEvent(part, DELIVERY_NOTE_SENT, { orderKey: note.orderKey, orderNumber: note.orderNumber, buyer: note.buyer, document: note.deliveryNote, at }, {
             lines: note.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity, warehouse: l.warehouse })),
-          };
+          });
           return part;
         });
         status.count("orders");

@@ -4,10 +4,10 @@ import type { Party } from "../../domain/order/canonical-order";
 import { getHubStore } from "../../store";
 import type { InvoiceRecord } from "../../store/invoice-types";
 import { evaluationDate, type RuleNodeConfig } from "../shared/order-rules";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeAPI, SendFn } from "../shared/types";
-import { earlierOf, eventMessageId, invoicesOf, masterIndex, orderKeyOf, orderRefOf, PerOrder, releasedOrder, summaryOf } from "./order-facts";
+import type { HubMessage, Node, NodeAPI } from "../shared/types";
+import { announceEvent, earlierOf, invoicesOf, masterIndex, orderKeyOf, orderRefOf, PerOrder, releasedOrder, summaryOf } from "./order-facts";
 
 export interface InvoiceBuildConfig extends RuleNodeConfig {
   supplierName?: string;
@@ -42,25 +42,16 @@ function supplierOf(c: InvoiceBuildConfig): Party | undefined {
 function invoiceMessage(msg: HubMessage, invoice: Invoice, xml: string, repeat: boolean): void {
   msg.payload = xml;
   msg.invoice = invoice;
-  msg.topic = INVOICED;
   msg.contentType = "application/xml";
   msg.headers = { ...(msg.headers as object | undefined), "content-type": "application/xml" };
   msg.repeat = repeat;
-  msg.messageId = eventMessageId(invoice.orderKey, INVOICED, invoice.invoiceId);
-  msg.event = {
-    event: INVOICED,
-    orderKey: invoice.orderKey,
-    orderNumber: invoice.orderNumber,
-    buyer: invoice.buyer,
-    system: "hub",
-    document: invoice.invoiceId,
-    at: new Date().toISOString(),
+  announceEvent(msg, INVOICED, { orderKey: invoice.orderKey, orderNumber: invoice.orderNumber, buyer: invoice.buyer, document: invoice.invoiceId }, {
     amount: invoice.totals.payable,
     currency: invoice.currency,
     lines: invoicedLines(invoice),
     shipment: invoice.shipment,
     deliveryNote: invoice.deliveryNote,
-  };
+  });
 }
 
 /**
@@ -75,67 +66,56 @@ export class InvoiceBuildController {
   constructor(_RED: NodeAPI, node: Node, config: InvoiceBuildConfig) {
     const status = new OutcomeStatus(node, ["invoiced", "repeated", "nothing to invoice"]);
     const supplier = supplierOf(config);
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
-      const work = async () => {
-        const shipment = shipmentOf(msg);
-        const orderKey = orderKeyOf(msg, "invoice-build");
-        const issueDate = evaluationDate(config, msg, "invoice-build");
-        await this.perOrder.run(orderRefOf(orderKey), async () => {
-          const [released, master] = await Promise.all([releasedOrder(orderKey), masterIndex()]);
-          for (let attempt = 1; ; attempt++) {
-            const invoices = await invoicesOf(orderKey);
-            const result = buildInvoice({ orderKey, order: released.order, shipment, earlier: earlierOf(invoices), issueDate, supplier }, master);
-            if (result.outcome === "nothing-to-invoice") {
-              msg.reasons = result.reasons;
-              status.count("nothing to invoice");
-              return send([null, msg]);
-            }
-            if (result.outcome === "already-invoiced") {
-              const known = invoices.find((i) => i.invoiceId === result.invoiceId)!;
-              status.count("repeated");
-              invoiceMessage(msg, summaryOf(known), known.xml, true);
-              return send([msg, null]);
-            }
-            const invoice = result.invoice;
-            const xml = ublInvoiceXml(invoice);
-            const record: InvoiceRecord = {
-              invoiceId: invoice.invoiceId,
-              orderRef: orderRefOf(orderKey),
-              orderKey,
-              shipment: invoice.shipment,
-              deliveryNote: invoice.deliveryNote,
-              lines: invoicedLines(invoice),
-              amount: invoice.totals.payable,
-              currency: invoice.currency,
-              issuedAt: invoice.issueDate,
-              recordedAt: Date.now(),
-              summary: JSON.stringify(invoice),
-              xml,
-            };
-            const written = await getHubStore().invoices.record(record, invoices.length);
-            if (written.outcome === "recorded") {
-              status.count("invoiced");
-              invoiceMessage(msg, invoice, xml, false);
-              return send([msg, null]);
-            }
-            if (written.outcome === "exists") {
-              status.count("repeated");
-              invoiceMessage(msg, summaryOf(written.record), written.record.xml, true);
-              return send([msg, null]);
-            }
-            if (attempt >= ATTEMPTS) throw new Error(`invoice-build: order ${orderKey}'s invoices kept changing while invoicing shipment ${shipment.document} (${attempt} attempts): send it again`);
+    onAsyncInput(node, status, async (msg, send) => {
+      const shipment = shipmentOf(msg);
+      const orderKey = orderKeyOf(msg, "invoice-build");
+      const issueDate = evaluationDate(config, msg, "invoice-build");
+      await this.perOrder.run(orderRefOf(orderKey), async () => {
+        const [released, master] = await Promise.all([releasedOrder(orderKey), masterIndex()]);
+        for (let attempt = 1; ; attempt++) {
+          const invoices = await invoicesOf(orderKey);
+          const result = buildInvoice({ orderKey, order: released.order, shipment, earlier: earlierOf(invoices), issueDate, supplier }, master);
+          if (result.outcome === "nothing-to-invoice") {
+            msg.reasons = result.reasons;
+            status.count("nothing to invoice");
+            return send([null, msg]);
           }
-        });
-      };
-      work().then(
-        () => done(),
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+          if (result.outcome === "already-invoiced") {
+            const known = invoices.find((i) => i.invoiceId === result.invoiceId)!;
+            status.count("repeated");
+            invoiceMessage(msg, summaryOf(known), known.xml, true);
+            return send([msg, null]);
+          }
+          const invoice = result.invoice;
+          const xml = ublInvoiceXml(invoice);
+          const record: InvoiceRecord = {
+            invoiceId: invoice.invoiceId,
+            orderRef: orderRefOf(orderKey),
+            orderKey,
+            shipment: invoice.shipment,
+            deliveryNote: invoice.deliveryNote,
+            lines: invoicedLines(invoice),
+            amount: invoice.totals.payable,
+            currency: invoice.currency,
+            issuedAt: invoice.issueDate,
+            recordedAt: Date.now(),
+            summary: JSON.stringify(invoice),
+            xml,
+          };
+          const written = await getHubStore().invoices.record(record, invoices.length);
+          if (written.outcome === "recorded") {
+            status.count("invoiced");
+            invoiceMessage(msg, invoice, xml, false);
+            return send([msg, null]);
+          }
+          if (written.outcome === "exists") {
+            status.count("repeated");
+            invoiceMessage(msg, summaryOf(written.record), written.record.xml, true);
+            return send([msg, null]);
+          }
+          if (attempt >= ATTEMPTS) throw new Error(`invoice-build: order ${orderKey}'s invoices kept changing while invoicing shipment ${shipment.document} (${attempt} attempts): send it again`);
+        }
+      });
     });
-    node.on("close", () => status.stop());
   }
 }

@@ -22,6 +22,26 @@ export function eventMessageId(orderKey: string, event: string, document: string
   return `sha256:${createHash("sha256").update(`${orderKey}|${event}|${document}`, "utf8").digest("hex")}`;
 }
 
+/** What an order-to-cash event says of the order and its document (docs/ORDER-TO-CASH.md). */
+export interface OrderEventHead {
+  orderKey: string;
+  orderNumber: string;
+  buyer: string;
+  document: string;
+  /** When it happened; now unless given. */
+  at?: string;
+}
+
+/**
+ * Puts the order-to-cash event `event` on the message for amqp-out: msg.topic, msg.messageId (eventMessageId) and
+ * msg.event ({event, orderKey, orderNumber, buyer, system "hub", document, at} and what `more` adds).
+ */
+export function announceEvent(msg: HubMessage, event: string, head: OrderEventHead, more: Record<string, unknown> = {}): void {
+  msg.topic = event;
+  msg.messageId = eventMessageId(head.orderKey, event, head.document);
+  msg.event = { event, orderKey: head.orderKey, orderNumber: head.orderNumber, buyer: head.buyer, system: "hub", document: head.document, at: head.at ?? new Date().toISOString(), ...more };
+}
+
 /** `<buyer>/<order number>` of an order key `<buyer>/<order number>/<revision>`. */
 export function orderRefOf(orderKey: string): string {
   const cut = orderKey.lastIndexOf("/");

@@ -1,10 +1,10 @@
 import type { Shipment } from "../../domain/fulfilment/invoice";
 import { orderClose, type ClosePayment } from "../../domain/fulfilment/order-close";
 import { getHubStore } from "../../store";
-import { eventMessageId, invoicesOf, latestOrder, OrderFactsError } from "../invoice-build/order-facts";
+import { announceEvent, invoicesOf, latestOrder, OrderFactsError } from "../invoice-build/order-facts";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeAPI, NodeDef, SendFn } from "../shared/types";
+import type { HubMessage, Node, NodeAPI, NodeDef } from "../shared/types";
 
 export type OrderCloseConfig = NodeDef;
 
@@ -40,46 +40,33 @@ async function orderKeyFor(body: OrderEventBody, msg: HubMessage): Promise<strin
 export class OrderCloseController {
   constructor(_RED: NodeAPI, node: Node, _config: OrderCloseConfig) {
     const status = new OutcomeStatus(node, ["closed", "open"]);
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
-      const work = async () => {
-        const body = (typeof msg.payload === "object" && msg.payload !== null ? msg.payload : {}) as OrderEventBody;
-        const orderKey = await orderKeyFor(body, msg);
-        const [latest, invoices] = await Promise.all([latestOrder(orderKey), invoicesOf(orderKey)]);
-        const shipments: Shipment[] = invoices.map((i) => ({ document: i.shipment, lines: i.lines.map((l) => ({ ...l, sku: "" })) }));
-        if (body.event === "order.shipped" && typeof body.document === "string" && Array.isArray(body.lines) && !invoices.some((i) => i.shipment === body.document)) {
-          shipments.push({ document: body.document, lines: body.lines });
-        }
-        const payments: ClosePayment[] = (await getHubStore().invoices.payments(invoices.map((i) => i.invoiceId))).map((p) => ({ document: p.payment, amount: p.amount, invoice: p.invoice }));
-        if (body.event === "payment.received" && typeof body.document === "string" && typeof body.amount === "number" && invoices.some((i) => i.invoiceId === body.invoice)) {
-          payments.push({ document: body.document, amount: body.amount, invoice: body.invoice });
-        }
-        const decision = orderClose({
-          order: latest.order,
-          shipments,
-          invoices: invoices.map((i) => ({ invoiceId: i.invoiceId, amount: i.amount, lines: i.lines })),
-          payments,
-        });
-        msg.orderClose = decision;
-        msg.orderKey = orderKey;
-        if (!decision.closed) {
-          status.count("open");
-          return send([null, msg]);
-        }
-        status.count("closed");
-        msg.topic = CLOSED;
-        msg.messageId = eventMessageId(orderKey, CLOSED, latest.orderKey);
-        msg.event = { event: CLOSED, orderKey, orderNumber: latest.orderNumber, buyer: latest.buyer, system: "hub", document: latest.orderKey, at: new Date().toISOString(), reasons: decision.reasons };
-        send([msg, null]);
-      };
-      work().then(
-        () => done(),
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+    onAsyncInput(node, status, async (msg, send) => {
+      const body = (typeof msg.payload === "object" && msg.payload !== null ? msg.payload : {}) as OrderEventBody;
+      const orderKey = await orderKeyFor(body, msg);
+      const [latest, invoices] = await Promise.all([latestOrder(orderKey), invoicesOf(orderKey)]);
+      const shipments: Shipment[] = invoices.map((i) => ({ document: i.shipment, lines: i.lines.map((l) => ({ ...l, sku: "" })) }));
+      if (body.event === "order.shipped" && typeof body.document === "string" && Array.isArray(body.lines) && !invoices.some((i) => i.shipment === body.document)) {
+        shipments.push({ document: body.document, lines: body.lines });
+      }
+      const payments: ClosePayment[] = (await getHubStore().invoices.payments(invoices.map((i) => i.invoiceId))).map((p) => ({ document: p.payment, amount: p.amount, invoice: p.invoice }));
+      if (body.event === "payment.received" && typeof body.document === "string" && typeof body.amount === "number" && invoices.some((i) => i.invoiceId === body.invoice)) {
+        payments.push({ document: body.document, amount: body.amount, invoice: body.invoice });
+      }
+      const decision = orderClose({
+        order: latest.order,
+        shipments,
+        invoices: invoices.map((i) => ({ invoiceId: i.invoiceId, amount: i.amount, lines: i.lines })),
+        payments,
+      });
+      msg.orderClose = decision;
+      msg.orderKey = orderKey;
+      if (!decision.closed) {
+        status.count("open");
+        return send([null, msg]);
+      }
+      status.count("closed");
+      announceEvent(msg, CLOSED, { orderKey, orderNumber: latest.orderNumber, buyer: latest.buyer, document: latest.orderKey }, { reasons: decision.reasons });
+      send([msg, null]);
     });
-    node.on("close", () => status.stop());
   }
 }

@@ -1,10 +1,10 @@
 import { applyIncomingPayment, paymentEvent, paymentOf } from "../../runtime/settlement";
 import { today } from "../../runtime/today";
 import { getHubStore } from "../../store";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
 import { bodyObject } from "../shared/settlement-input";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
+import type { Node, NodeDef } from "../shared/types";
 
 /**
  * payment-apply: a payment in msg.payload ({ payment | document, customer, amount, currency?, invoice?, at? }) is
@@ -16,36 +16,23 @@ import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types"
 export class PaymentApplyController {
   constructor(node: Node, _config: NodeDef) {
     const status = new OutcomeStatus(node, ["applied", "repeats"], "idle");
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
+    onAsyncInput(node, status, async (msg, send) => {
       let payment: ReturnType<typeof paymentOf>;
       try {
         payment = paymentOf(bodyObject(msg.payload, "payment-apply"), today());
       } catch (err) {
-        const e = new Error(`payment-apply: ${(err as Error).message}`);
-        failing(node, e.message);
-        return done(e);
+        throw new Error(`payment-apply: ${(err as Error).message}`);
       }
       const store = getHubStore();
-      applyIncomingPayment(store, payment)
-        .then(async (applied) => ({ applied, announced: await paymentEvent(store, payment, applied.allocations) }))
-        .then(
-          ({ applied, announced }) => {
-            status.count(applied.outcome === "repeat" ? "repeats" : "applied");
-            msg.settlement = applied;
-            msg.repeat = applied.outcome === "repeat";
-            msg.topic = "payment.received";
-            msg.messageId = announced.messageId;
-            msg.payload = announced.event;
-            send(msg);
-            done();
-          },
-          (err: Error) => {
-            failing(node, err.message);
-            done(err);
-          },
-        );
+      const applied = await applyIncomingPayment(store, payment);
+      const announced = await paymentEvent(store, payment, applied.allocations);
+      status.count(applied.outcome === "repeat" ? "repeats" : "applied");
+      msg.settlement = applied;
+      msg.repeat = applied.outcome === "repeat";
+      msg.topic = "payment.received";
+      msg.messageId = announced.messageId;
+      msg.payload = announced.event;
+      send(msg);
     });
-    node.on("close", () => status.stop());
   }
 }

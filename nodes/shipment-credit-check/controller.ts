@@ -1,10 +1,10 @@
 import type { DeliveryNote } from "../../domain/fulfilment/delivery-note";
 import { shipmentCreditCheck } from "../../domain/fulfilment/shipment-credit";
-import { earlierOf, eventMessageId, invoicesOf, masterIndex, orderKeyOf, releasedOrder } from "../invoice-build/order-facts";
+import { announceEvent, earlierOf, invoicesOf, masterIndex, orderKeyOf, releasedOrder } from "../invoice-build/order-facts";
 import { evaluationDate, type RuleNodeConfig } from "../shared/order-rules";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeAPI, SendFn } from "../shared/types";
+import type { HubMessage, Node, NodeAPI } from "../shared/types";
 
 export type ShipmentCreditCheckConfig = RuleNodeConfig;
 
@@ -26,33 +26,20 @@ function noteOf(msg: HubMessage): Pick<DeliveryNote, "deliveryNote" | "lines"> {
 export class ShipmentCreditCheckController {
   constructor(_RED: NodeAPI, node: Node, config: ShipmentCreditCheckConfig) {
     const status = new OutcomeStatus(node, ["ship", "held"]);
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
-      const work = async () => {
-        const note = noteOf(msg);
-        const orderKey = orderKeyOf(msg, "shipment-credit-check");
-        const at = evaluationDate(config, msg, "shipment-credit-check");
-        const [released, invoices, master] = await Promise.all([releasedOrder(orderKey), invoicesOf(orderKey), masterIndex()]);
-        const decision = shipmentCreditCheck({ orderKey, order: released.order, deliveryNote: note, earlier: earlierOf(invoices) }, master, at);
-        msg.shipmentCredit = decision;
-        if (decision.outcome === "ship") {
-          status.count("ship");
-          return send([msg, null]);
-        }
-        status.count("held");
-        msg.topic = SHIPMENT_HELD;
-        msg.messageId = eventMessageId(orderKey, SHIPMENT_HELD, note.deliveryNote);
-        msg.event = { event: SHIPMENT_HELD, orderKey, orderNumber: released.orderNumber, buyer: released.buyer, system: "hub", document: note.deliveryNote, at: new Date().toISOString(), reasons: decision.reasons };
-        send([null, msg]);
-      };
-      work().then(
-        () => done(),
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+    onAsyncInput(node, status, async (msg, send) => {
+      const note = noteOf(msg);
+      const orderKey = orderKeyOf(msg, "shipment-credit-check");
+      const at = evaluationDate(config, msg, "shipment-credit-check");
+      const [released, invoices, master] = await Promise.all([releasedOrder(orderKey), invoicesOf(orderKey), masterIndex()]);
+      const decision = shipmentCreditCheck({ orderKey, order: released.order, deliveryNote: note, earlier: earlierOf(invoices) }, master, at);
+      msg.shipmentCredit = decision;
+      if (decision.outcome === "ship") {
+        status.count("ship");
+        return send([msg, null]);
+      }
+      status.count("held");
+      announceEvent(msg, SHIPMENT_HELD, { orderKey, orderNumber: released.orderNumber, buyer: released.buyer, document: note.deliveryNote }, { reasons: decision.reasons });
+      send([null, msg]);
     });
-    node.on("close", () => status.stop());
   }
 }

@@ -1,8 +1,8 @@
 import { getHubStore } from "../../store";
 import { recordTimelineEvent } from "../../store/timeline";
+import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
-import { failing } from "../shared/status";
-import type { DoneFn, HubMessage, Node, NodeDef, SendFn } from "../shared/types";
+import type { HubMessage, Node, NodeDef } from "../shared/types";
 
 /** The event's routing key: amqp-in's msg.amqp.routingKey, else msg.routingKey, else msg.topic. */
 export function routingKeyOf(msg: HubMessage): string | undefined {
@@ -41,27 +41,13 @@ function bodyOf(payload: unknown): unknown {
 export class TimelineRecordController {
   constructor(node: Node, _config: NodeDef) {
     const status = new OutcomeStatus(node, ["recorded", "repeats", "not an order's"], "idle");
-    node.on("input", (m: object, send: SendFn, done: DoneFn) => {
-      const msg = m as HubMessage;
+    onAsyncInput(node, status, async (msg, send) => {
       const routingKey = routingKeyOf(msg);
-      if (!routingKey) {
-        const err = new Error("timeline-record: the message has no routing key (msg.amqp.routingKey, msg.routingKey or msg.topic): which event is it?");
-        failing(node, err.message);
-        return done(err);
-      }
-      recordTimelineEvent(getHubStore().timeline, { routingKey, body: bodyOf(msg.payload), messageId: messageIdOf(msg) }, Date.now()).then(
-        (result) => {
-          msg.timeline = result;
-          status.count(result.outcome === "recorded" ? "recorded" : result.outcome === "repeat" ? "repeats" : "not an order's");
-          send(msg);
-          done();
-        },
-        (err: Error) => {
-          failing(node, err.message);
-          done(err);
-        },
-      );
+      if (!routingKey) throw new Error("timeline-record: the message has no routing key (msg.amqp.routingKey, msg.routingKey or msg.topic): which event is it?");
+      const result = await recordTimelineEvent(getHubStore().timeline, { routingKey, body: bodyOf(msg.payload), messageId: messageIdOf(msg) }, Date.now());
+      msg.timeline = result;
+      status.count(result.outcome === "recorded" ? "recorded" : result.outcome === "repeat" ? "repeats" : "not an order's");
+      send(msg);
     });
-    node.on("close", () => status.stop());
   }
 }

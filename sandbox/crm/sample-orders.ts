@@ -2,6 +2,7 @@ import { indexMasterData, type MasterIndex } from "../../domain/master/master-in
 import type { Customer, MasterData } from "../../domain/master/types";
 import type { OrderInput } from "../../domain/order/canonical-order";
 import { listPrice } from "../../domain/order/list-price";
+import { prng } from "../../runtime/seeded-random";
 import { SEED_FILE, demoManufacturer } from "../seed";
 
 /**
@@ -27,25 +28,14 @@ export function loadCrmSeed(file = SEED_FILE): CrmSeed {
   return { customers: master.customers, master, index: indexMasterData(master) };
 }
 
-/** A small deterministic random sequence (mulberry32), so sample order n is the same order on every run and day. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Sample CRM order number `n` on `day`: a customer that is not blocked (in turn), one to four items it has a list
  * price for on that day, quantities of 1 to 60 (now and then a price break of 100 or more). Undefined when no customer
  * has a price for anything on that day.
  */
 export function sampleOrder(n: number, seed: CrmSeed, day: string): OrderInput | undefined {
-  const next = random(n * 7919 + 17);
+  // seeded by n, so sample order n is the same order on every run and day
+  const next = prng(n * 7919 + 17);
   const customers = seed.customers.filter((c) => !c.blocked);
   for (let tried = 0; tried < customers.length; tried++) {
     const customer = customers[(n + tried) % customers.length];

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildBom } from "../../domain/planning/bom";
 import { explode } from "../../domain/planning/bom-explosion";
 import { checkMrpInput } from "../../domain/planning/mrp";
-import { BENCH_SIZES, benchData, pathCounts, prng, structureNear } from "../../bench/planning-data";
+import { BENCH_SIZES, benchData, pathCounts, structureNear } from "../../bench/planning-data";
+import { prng } from "../../runtime/seeded-random";
 
 // bench:planning promises its sizes; the generator must build them, the same on every run, as valid planning input.
 const data = benchData();

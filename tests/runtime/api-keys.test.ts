@@ -146,6 +146,12 @@ describe("verifyApiKey", () => {
         await expect(createApiKey(store, bad)).rejects.toThrow(/is not a system name/);
       }
     });
+
+    it("keeps the names the hub gives callers without a key of the store to itself: loopback and sandbox", async () => {
+      for (const reserved of ["loopback", "sandbox", "Sandbox"]) {
+        await expect(createApiKey(store, reserved)).rejects.toThrow(/is reserved/);
+      }
+    });
   });
 });
 
