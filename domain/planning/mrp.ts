@@ -163,7 +163,7 @@ function pastDue(item: MrpItem, receiptPeriod: number, quantity: number, due: nu
   };
 }
 
-/** Below this, a whole number x and x × 10^decimals are exact in binary and `tidy` gives them back unchanged. */
+/** Whole numbers below this (and × 10^decimals) pass `tidy` and `roundUp` unchanged: x × 10^9 is exact below 2^53. */
 const SMALL = 4_000_000;
 
 /**

@@ -56,7 +56,12 @@ export async function releasedOrder(orderKey: string): Promise<OrderDecidedEvent
   const state = await getHubStore().orders.orderState(ref);
   const record = state?.revisions.find((r) => r.revision === revision);
   if (!record?.event) throw new OrderFactsError(`order ${orderKey}: the hub has no decision recorded for this revision (is it an order the decisions flow released?)`);
-  const event = JSON.parse(record.event) as OrderDecidedEvent;
+  let event = JSON.parse(record.event) as OrderDecidedEvent;
+  if (event.outcome === "held") {
+    // held for credit, then let go by a payment or a credit controller: the release's event is kept with the hold
+    const [released] = await getHubStore().orders.heldOrders({ orderKey, status: "released" });
+    if (released?.releaseEvent) event = JSON.parse(released.releaseEvent) as OrderDecidedEvent;
+  }
   if (event.outcome !== "released") throw new OrderFactsError(`order ${orderKey} is ${event.outcome}, not released: nothing of it is to be shipped or invoiced`);
   return event;
 }

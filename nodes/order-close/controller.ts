@@ -19,15 +19,18 @@ interface OrderEventBody {
   lines?: Shipment["lines"];
 }
 
-/** The order the message is about: its orderKey, else (a payment) the order of the invoice it pays. */
-async function orderKeyFor(body: OrderEventBody, msg: HubMessage): Promise<string> {
+/**
+ * The order the message is about: its orderKey, else (a payment) the order of the invoice it pays; undefined for a
+ * payment of no invoice the hub issued (one on account, or of an invoice from before the hub): no order to close.
+ */
+async function orderKeyFor(body: OrderEventBody, msg: HubMessage): Promise<string | undefined> {
   const key = body.orderKey ?? msg.orderKey;
   if (typeof key === "string" && key) return key;
   if (typeof body.invoice === "string") {
     const record = await getHubStore().invoices.get(body.invoice);
     if (record) return record.orderKey;
-    throw new OrderFactsError(`order-close: invoice ${body.invoice} is not among the invoices the hub issued`);
   }
+  if (body.event === "payment.received" || msg.topic === "payment.received") return undefined;
   throw new OrderFactsError("order-close: msg.payload must be an order event with an orderKey, or a payment.received naming an invoice");
 }
 
@@ -43,6 +46,11 @@ export class OrderCloseController {
     onAsyncInput(node, status, async (msg, send) => {
       const body = (typeof msg.payload === "object" && msg.payload !== null ? msg.payload : {}) as OrderEventBody;
       const orderKey = await orderKeyFor(body, msg);
+      if (orderKey === undefined) {
+        msg.orderClose = { closed: false, reasons: [`payment ${body.document ?? ""} pays no invoice the hub issued${body.invoice ? ` (it names ${body.invoice})` : ""}: no order to close`], lines: [], invoices: [] };
+        status.count("open");
+        return send([null, msg]);
+      }
       const [latest, invoices] = await Promise.all([latestOrder(orderKey), invoicesOf(orderKey)]);
       const shipments: Shipment[] = invoices.map((i) => ({ document: i.shipment, lines: i.lines.map((l) => ({ ...l, sku: "" })) }));
       if (body.event === "order.shipped" && typeof body.document === "string" && Array.isArray(body.lines) && !invoices.some((i) => i.shipment === body.document)) {

@@ -201,15 +201,19 @@ describe("order to cash through the sandbox", () => {
     }
   }, 90_000);
 
-  it("lets an order held for credit go when finance reports a payment, and takes it on to the ERP", async () => {
+  it("lets an order held for credit go when finance reports a payment, and takes it through to the invoice", async () => {
     // C-SOUTH: 30,000 credit, 6,200 open; an order of 28,274.40 (1,800 × 13.20 and 19 % VAT) is over the line, and fits once the 6,200 are paid
     await postOrder("HELD-1", "C-SOUTH", [{ sku: "FG-1000", quantity: 1800, unitPrice: 13.2 }]);
     await until("held", async () => (await timeline("HELD-1"))?.state === "held", 60_000, 250);
     const payment = { payment: "PAY-SOUTH-1", customer: "C-SOUTH", amount: 6200, currency: "EUR", invoice: "INV-2026-0950", at: new Date().toISOString() };
     const res = await api("/api/webhooks/finance/payments", { ...json("POST", payment), headers: { "content-type": "application/json", "idempotency-key": "PAY-SOUTH-1" } });
     expect(res.status).toBe(202);
-    await until("released and booked", async () => milestones(await timeline("HELD-1")).includes("booked"), 60_000, 250);
-  }, 90_000);
+    // released, then the whole way: shipped and invoiced like any order (the release, not the hold, is what ships)
+    await until("released, shipped and invoiced", async () => milestones(await timeline("HELD-1")).includes("invoiced"), 90_000, 250);
+    expect(milestones(await timeline("HELD-1"))).toEqual(expect.arrayContaining(["held", "approved", "booked", "shipped"]));
+    // the payment settled an invoice from before the hub: no order of the hub's to close with it, nothing dead-lettered
+    expect(await deadLetters()).toBe(0);
+  }, 120_000);
 
   it("invoices a short shipment for what shipped and keeps the rest open", async () => {
     expect((await api("/sandbox/wms/_stock", json("PUT", { sku: "FG-1004", warehouse: "WH-BERLIN", quantity: 4 }))).status).toBe(200);
