@@ -14,6 +14,7 @@
  *   BENCH_ORDERS        orders per run (default 500)
  *   BENCH_CONCURRENCY   POSTs in flight at a time (default 16)
  *   BENCH_TIMEOUT_S     give up on a run after this long (default 300)
+ *   BENCH_NODE_FLAGS    flags for the hubs' node (--cpu-prof --cpu-prof-dir=/tmp/prof to profile them)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -76,7 +77,8 @@ async function startHub(amqpUrl: string, flows: string[]): Promise<Hub> {
   for (const f of flows) cpSync(join(ROOT, "flows", f), join(dir, "flows", f));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", AMQP_URL: amqpUrl, LOG_LEVEL: "info", ORDERHUB_DATA_DIR: join(dir, "data"), ORDERHUB_FLOWS_DIR: join(dir, "flows") };
   for (const name of ["ORDERHUB_SANDBOX", "ORDERHUB_ADMIN_PASSWORD", "ORDERHUB_OA_URL"]) delete env[name];
-  const proc = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
   atCleanUp(() => proc.kill("SIGKILL"));
   let out = "";
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-50_000));

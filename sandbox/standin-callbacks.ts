@@ -1,4 +1,5 @@
 import axios, { type AxiosError } from "axios";
+import { keepAliveAgents } from "../connectors/http-agents";
 import express, { type Router } from "express";
 import { backoffDelay } from "../connectors/amqp/backoff";
 import type { FaultSwitches } from "./faults";
@@ -146,6 +147,7 @@ export class HubCallbacks {
         headers: { "content-type": "application/json", accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { "idempotency-key": key } : {}) },
         validateStatus: () => true,
         signal,
+        ...keepAliveAgents,
       });
       if (res.status >= 200 && res.status < 300) return { ok: true as const, status: res.status, data: res.data as unknown };
       return { ok: false as const, status: res.status, error: `${method} ${url} answered HTTP ${res.status}: ${excerpt(res.data)}`, retryable: res.status >= 500 || RETRY_STATUS.has(res.status) };

@@ -9,7 +9,7 @@ import type { DunningLevel, DunningNotice } from "../domain/settlement/dunning";
 import type { Company, SideDocument } from "../domain/settlement/intercompany";
 import type { Allocation } from "../domain/settlement/payment-application";
 import type { ReconciliationReport } from "../domain/settlement/reconciliation";
-import type { RmaLine } from "../domain/settlement/returns";
+import type { Rma, RmaLine } from "../domain/settlement/returns";
 
 /** `recorded`: written. `repeat`: the document was written before, nothing written. `moved`: the site's ledger changed since it was read (`count`: movements now): check again. */
 export type MovementWriteResult = { outcome: "recorded" } | { outcome: "repeat" } | { outcome: "moved"; count: number };
@@ -25,13 +25,7 @@ export interface CountRecord {
   recordedAt: number;
 }
 
-export interface RmaRecord {
-  rma: string;
-  orderKey: string;
-  customer: string;
-  invoice: string;
-  reason: string;
-  lines: RmaLine[];
+export interface RmaRecord extends Rma {
   status: "authorised" | "received" | "cancelled";
   createdAt: number;
 }

@@ -1,4 +1,5 @@
 import axios from "axios";
+import { keepAliveAgents } from "../http-agents";
 import { childOf, restCallsTotal } from "../../observability/metrics";
 import { backoffDelay } from "../amqp/backoff";
 import { bodyExcerpt, httpFailureText, retryableStatus, transportFailure, waitUnlessAborted } from "../transport";
@@ -120,6 +121,7 @@ async function attempt(req: RestRequest, timeoutMs: number): Promise<Attempt> {
       transformResponse: (d: unknown) => d,
       signal: req.signal,
       maxRedirects: 5,
+      ...keepAliveAgents,
     });
     let body: unknown = typeof res.data === "string" && res.data.length === 0 ? undefined : res.data;
     try {

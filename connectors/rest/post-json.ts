@@ -1,4 +1,5 @@
 import axios from "axios";
+import { keepAliveAgents } from "../http-agents";
 import { backoffDelay } from "../amqp/backoff";
 import { bodyExcerpt, httpFailureText, retryableStatus, transportFailure, waitUnlessAborted } from "../transport";
 
@@ -57,6 +58,7 @@ async function attempt(url: string, body: unknown, opts: PostOptions): Promise<{
       responseType: "text",
       transformResponse: (data: unknown) => data,
       signal: opts.signal,
+      ...keepAliveAgents,
     });
     let answer: unknown = res.data;
     try {

@@ -2,6 +2,7 @@ import * as soap from "soap";
 import { backoffDelay } from "../amqp/backoff";
 import { waitUnlessAborted } from "../transport";
 import { SoapCallError, SoapFaultError, classifySoapError } from "./errors";
+import { keepAliveAgents } from "../http-agents";
 
 /** One operation of a WSDL, as the editor offers it: service → port → operation, with its input and output shapes. */
 export interface SoapOperation {
@@ -125,7 +126,7 @@ export class SoapSystem {
         const client = await Promise.race([this.client(address), aborted(timer.signal)]);
         const method = methodOf(client, ref, address);
         const result = await new Promise<unknown>((resolve, reject) => {
-          method(args, (err, answer) => (err ? reject(err) : resolve(answer)), { timeout: timeoutMs, signal: timer.signal });
+          method(args, (err, answer) => (err ? reject(err) : resolve(answer)), { timeout: timeoutMs, signal: timer.signal, ...keepAliveAgents });
         });
         return { result, attempts: n + 1 };
       } catch (err) {

@@ -48,22 +48,27 @@ export interface InvoiceInput {
   supplier?: Party;
 }
 
-export interface InvoiceLine {
-  /** 1, 2, …: the invoice's own line numbers. */
-  id: string;
+/** What a billing document's line (an invoice's, a credit note's) says of the goods: order line, item, quantity, money, tax. */
+export interface BilledLine {
   /** The order line it bills. */
   lineNumber: string;
   sku: string;
   name: string;
   quantity: number;
   unit: string;
-  /** The unit price the order states (else its line amount over its quantity). */
+  /** The net unit price. */
   unitPrice: number;
-  /** The line's own discount (the order's line amount below quantity × price), in this invoice's share. */
-  allowance: number;
-  /** quantity × unit price − allowance: the line extension amount. */
+  /** The line extension amount. */
   net: number;
   tax: TaxCategory;
+}
+
+/** unitPrice: the unit price the order states (else its line amount over its quantity); net: quantity × unit price − allowance. */
+export interface InvoiceLine extends BilledLine {
+  /** 1, 2, …: the invoice's own line numbers. */
+  id: string;
+  /** The line's own discount (the order's line amount below quantity × price), in this invoice's share. */
+  allowance: number;
 }
 
 /** An order allowance (or charge) in this invoice's share, in one tax category. */

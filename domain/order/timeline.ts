@@ -40,6 +40,9 @@ export const SIDE_MILESTONES = [
   "approval-escalated",
   "rescheduled",
   "shipment-held",
+  "credited",
+  "intercompany-sales-order",
+  "intercompany-purchase-order",
 ] as const;
 
 export type ForwardMilestone = (typeof FORWARD_MILESTONES)[number];
@@ -125,6 +128,11 @@ const FULFILMENT: Readonly<Record<string, { milestone: Milestone; system: string
   "order.rescheduled": { milestone: "rescheduled", system: "hub" },
   "approval.requested": { milestone: "approval-requested", system: "oa" },
   "approval.escalated": { milestone: "approval-escalated", system: "oa" },
+  // settlement (docs/SETTLEMENT.md): a return's credit note booked by finance and ERP; an inter-company order's
+  // documents booked in each company's ERP
+  "order.credited": { milestone: "credited", system: "erp" },
+  "intercompany.sales-order-created": { milestone: "intercompany-sales-order", system: "erp" },
+  "intercompany.purchase-order-created": { milestone: "intercompany-purchase-order", system: "erp" },
 };
 
 /** The decision rule behind each decision milestone. */

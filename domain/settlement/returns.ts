@@ -1,6 +1,6 @@
 import { DEFAULT_AR_ACCOUNTS, type ArAccounts, type ArVoucher, type ArVoucherLine } from "../fulfilment/ar-voucher";
 import { documentId } from "../fulfilment/ids";
-import type { Invoice } from "../fulfilment/invoice";
+import type { BilledLine, Invoice } from "../fulfilment/invoice";
 import type { TaxCategory } from "../fulfilment/tax";
 import type { Party } from "../order/canonical-order";
 import { fromMinor, toMinor } from "../order/money";
@@ -61,19 +61,11 @@ export interface GoodsReceipt {
   lines: RmaLine[];
 }
 
-export interface CreditNoteLine {
+/** unitPrice: the invoice's net unit price (its line net over its quantity). */
+export interface CreditNoteLine extends BilledLine {
   id: string;
   /** The invoice line it credits. */
   invoiceLine: string;
-  lineNumber: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unit: string;
-  /** The invoice's net unit price (its line net over its quantity). */
-  unitPrice: number;
-  net: number;
-  tax: TaxCategory;
 }
 
 export interface CreditNote {

@@ -88,6 +88,34 @@ export function consignmentRouter(deps: ConsignmentApiDeps): Router {
     }),
   );
 
+  // a fill-up through the systems: a delivery note to the WMS, the TMS shipment, and the ledger from what the WMS
+  // reports shipped (flows/settlement-systems.json); the movements route above books one done outside the hub
+  router.post(
+    "/consignment/:customer/:site/fill-ups",
+    handled(async (req: Request, res: Response) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.document !== "string" || !body.document) return problem(res, 400, "document: the fill-up's id is required (it becomes the delivery note's number)");
+      const given = Array.isArray(body.lines) ? (body.lines as Array<Record<string, unknown>>) : [];
+      if (given.length === 0) return problem(res, 400, "lines: a fill-up lists at least one item: [{sku, quantity, warehouse?}]");
+      const index = await deps.master().ready();
+      const first = [...index.warehouses].sort((a, b) => a.priority - b.priority)[0]?.id;
+      const lines = [];
+      for (const [n, l] of given.entries()) {
+        if (typeof l?.sku !== "string" || !l.sku) return problem(res, 400, `lines[${n}].sku: is required`);
+        if (typeof l.quantity !== "number" || !(l.quantity > 0)) return problem(res, 400, `lines[${n}].quantity: must be a number above 0 (is ${JSON.stringify(l.quantity)})`);
+        const warehouse = typeof l.warehouse === "string" && l.warehouse ? l.warehouse : first;
+        if (!warehouse || !index.warehouses.some((w) => w.id === warehouse)) return problem(res, 400, `lines[${n}].warehouse: ${warehouse ? `warehouse ${warehouse} is not in the master data` : "no warehouse given, and the master data has none"}`);
+        lines.push({ lineNumber: String((n + 1) * 10), sku: l.sku, quantity: l.quantity, warehouse });
+      }
+      const { customer, site } = req.params;
+      const at = typeof body.at === "string" ? body.at.slice(0, 10) : day();
+      const event = { event: "consignment.fill-up-requested", customer, site, system: "hub", document: body.document, at, orderType: ORDER_TYPES["fill-up"], lines };
+      const messageId = messageIdOf(customer, site, event.event, body.document);
+      await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId, contentType: "application/json", appId: "orderhub", type: event.event });
+      res.status(202).json({ outcome: "requested", document: body.document, deliveryNote: body.document, event: event.event, messageId, lines });
+    }),
+  );
+
   router.post(
     "/consignment/:customer/:site/count",
     handled(async (req: Request, res: Response) => {

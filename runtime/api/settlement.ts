@@ -151,6 +151,12 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
       for (const f of ["orderNumber", "buyer", "seller"] as const) if (typeof b[f] !== "string" || !b[f]) throw new SettlementError(`${f}: is required`);
       const order = { ...b, orderKey: b.orderKey || `${b.buyer}/${b.orderNumber}/0`, issueDate: b.issueDate || day(), lines: Array.isArray(b.lines) ? b.lines : [] };
       const result = await placeIntercompanyOrder(deps.store(), order);
+      // for each company's ERP (flows/settlement-systems.json): the same message again on a repeat, booked once there
+      const links = await deps.store().settlement.links(order.orderKey);
+      const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
+      const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
+      const event = { event: "intercompany.order-placed", orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, seller: order.seller, system: "hub", document: order.orderKey, at: order.issueDate, salesOrder, purchaseOrder };
+      await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId: `intercompany.order-placed/${order.orderKey}`, contentType: "application/json", appId: "orderhub", type: event.event });
       res.status(result.created.length ? 201 : 200).json({ orderKey: order.orderKey, ...result });
     }),
   );

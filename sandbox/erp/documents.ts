@@ -109,3 +109,22 @@ export interface CustomerCredit {
   blocked: boolean;
   openItems: OpenItem[];
 }
+
+export interface CreatePurchaseOrderInput {
+  externalReference: string;
+  supplierNumber: string;
+  orderDate: string;
+  currency: string;
+  lines: SalesOrderLineInput[];
+}
+
+/** A purchase order the ERP books (an inter-company one: the supplier is a company of the group). */
+export interface PurchaseOrder {
+  purchaseOrderNumber: string;
+  externalReference: string;
+  supplier: string;
+  currency: string;
+  orderDate: string;
+  lines: Array<{ lineNumber: string; sku: string; quantity: number; unitPrice: number; netValue: number; warehouse?: string; deliveryDate?: string }>;
+  netValue: number;
+}

@@ -14,6 +14,7 @@ export const OPERATIONS = [
   "GetCustomerCredit",
   "PostARVoucher",
   "CreatePurchaseRequisition",
+  "CreatePurchaseOrder",
   "CreatePlannedOrder",
   "GetMasterData",
 ] as const;
@@ -114,6 +115,16 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
     CreatePurchaseRequisition: guard("CreatePurchaseRequisition", (args) => {
       const { request, created } = state.createSupplyRequest("purchase-requisition", { ...supply(args), date: date(args, "NeedDate", true)! });
       return { RequisitionNumber: request.number, Created: created };
+    }),
+    CreatePurchaseOrder: guard("CreatePurchaseOrder", (args) => {
+      const { order, created } = state.createPurchaseOrder({
+        externalReference: required(args, "ExternalReference"),
+        supplierNumber: required(args, "SupplierNumber"),
+        orderDate: date(args, "OrderDate") ?? today(),
+        currency: required(args, "Currency"),
+        lines: lines(args, true),
+      });
+      return { PurchaseOrderNumber: order.purchaseOrderNumber, ExternalReference: order.externalReference, Created: created, NetValue: order.netValue };
     }),
     CreatePlannedOrder: guard("CreatePlannedOrder", (args) => {
       const { request, created } = state.createSupplyRequest("planned-order", { ...supply(args), date: date(args, "FinishDate", true)!, startDate: date(args, "StartDate") });

@@ -6,8 +6,10 @@ import type {
   ArVoucher,
   ArVoucherInput,
   ChangeSalesOrderInput,
+  CreatePurchaseOrderInput,
   CreateSalesOrderInput,
   CustomerCredit,
+  PurchaseOrder,
   SalesOrder,
   SalesOrderLine,
   SalesOrderLineInput,
@@ -56,7 +58,8 @@ export class ErpState {
   private orderByReference = new Map<string, string>();
   private vouchers = new Map<string, ArVoucher>();
   private supplyRequests = new Map<string, SupplyRequest>();
-  private seq = { order: 0, voucher: 0, requisition: 0, planned: 0 };
+  private purchaseOrders = new Map<string, PurchaseOrder>();
+  private seq = { order: 0, voucher: 0, requisition: 0, planned: 0, purchase: 0 };
 
   constructor(private readonly seed: () => MasterData) {
     this.reset();
@@ -78,7 +81,8 @@ export class ErpState {
     this.orderByReference.clear();
     this.vouchers.clear();
     this.supplyRequests.clear();
-    this.seq = { order: 0, voucher: 0, requisition: 0, planned: 0 };
+    this.purchaseOrders.clear();
+    this.seq = { order: 0, voucher: 0, requisition: 0, planned: 0, purchase: 0 };
   }
 
   createSalesOrder(input: CreateSalesOrderInput): { order: SalesOrder; created: boolean } {
@@ -201,6 +205,38 @@ export class ErpState {
     return { voucher, created: true };
   }
 
+  /** A purchase order (an inter-company one: the supplier is a company of the group), once per external reference. */
+  createPurchaseOrder(input: CreatePurchaseOrderInput): { order: PurchaseOrder; created: boolean } {
+    const existing = this.purchaseOrders.get(input.externalReference);
+    if (existing) return { order: existing, created: false };
+    if (!/^[A-Z]{3}$/.test(input.currency)) throw new ErpFault(`Currency: "${input.currency}" is not an ISO 4217 code such as EUR`);
+    if (input.lines.length === 0) throw new ErpFault("Lines: a purchase order needs at least one line");
+    const seen = new Set<string>();
+    const lines = input.lines.map((line, i) => {
+      const at = `Lines.Line[${i}] (line ${line.lineNumber})`;
+      if (seen.has(line.lineNumber)) throw new ErpFault(`Lines.Line[${i}]: line number ${line.lineNumber} appears twice`);
+      seen.add(line.lineNumber);
+      if (!line.sku) throw new ErpFault(`${at}: Sku is missing`);
+      const item = this.item(line.sku, `${at}: Sku`);
+      if (!(line.quantity > 0)) throw new ErpFault(`${at}: Quantity must be greater than 0 (is ${line.quantity})`);
+      if (line.unitPrice === undefined) throw new ErpFault(`${at}: UnitPrice is missing (a purchase order states the agreed price)`);
+      if (!(line.unitPrice >= 0)) throw new ErpFault(`${at}: UnitPrice must be 0 or more (is ${line.unitPrice})`);
+      if (line.warehouse) this.warehouse(line.warehouse, `${at}: Warehouse`);
+      return { lineNumber: line.lineNumber, sku: item.sku, quantity: line.quantity, unitPrice: line.unitPrice, netValue: round(line.quantity * line.unitPrice, input.currency), warehouse: line.warehouse, deliveryDate: line.deliveryDate };
+    });
+    const order: PurchaseOrder = {
+      purchaseOrderNumber: String(4_500_000_001 + this.seq.purchase++),
+      externalReference: input.externalReference,
+      supplier: input.supplierNumber,
+      currency: input.currency,
+      orderDate: input.orderDate,
+      lines,
+      netValue: fromMinor(lines.reduce((sum, l) => sum + toMinor(l.netValue, input.currency), 0), input.currency),
+    };
+    this.purchaseOrders.set(order.externalReference, order);
+    return { order, created: true };
+  }
+
   createSupplyRequest(kind: SupplyRequest["kind"], input: SupplyRequestInput): { request: SupplyRequest; created: boolean } {
     const existing = this.supplyRequests.get(`${kind}|${input.externalReference}`);
     if (existing) return { request: existing, created: false };
@@ -240,6 +276,7 @@ export class ErpState {
       arVouchers: [...this.vouchers.values()],
       purchaseRequisitions: [...this.supplyRequests.values()].filter((r) => r.kind === "purchase-requisition"),
       plannedOrders: [...this.supplyRequests.values()].filter((r) => r.kind === "planned-order"),
+      purchaseOrders: [...this.purchaseOrders.values()],
       customers: this.customers.size,
       items: this.items.size,
     };

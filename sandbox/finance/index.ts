@@ -11,6 +11,10 @@ import { readUblInvoice, type InvoiceFacts } from "./ubl-invoice";
  * - `POST /invoices` (application/xml): a UBL 2.1 Invoice, checked as a receiving system checks it
  *   (./ubl-invoice.ts) → 201 `{invoiceId, invoice, status: "booked"}`; the same document again → 200, the one it
  *   booked; another document under a number it booked → 409.
+ * - `POST /credit-notes` (application/xml): a UBL 2.1 CreditNote (root CreditNote in
+ *   urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2), checked and summed as an invoice is → 201
+ *   `{creditNoteId, creditNote, status: "booked"}`; idempotent by its cbc:ID as invoices are (200 the same document,
+ *   409 another document under a number it booked). A credit note is never auto-paid.
  * - `POST /vouchers`: an AR voucher (JSON) → 201 `{voucherId, status: "posted"}`, idempotent by its `voucher` id.
  * - `POST /payments` `{invoice, amount, customer?, currency?, payment?}`: records a payment of a booked invoice and
  *   tells the hub `POST {hub}/api/webhooks/finance/payments` `{payment, invoice, customer, amount, currency, at}`
@@ -36,6 +40,13 @@ export interface BookedInvoice extends InvoiceFacts {
   status: "booked" | "part-paid" | "paid";
   paid: number;
   payments: string[];
+  bookedAt: string;
+  sha256: string;
+}
+
+export interface BookedCreditNote extends InvoiceFacts {
+  creditNoteId: string;
+  status: "booked";
   bookedAt: string;
   sha256: string;
 }
@@ -112,10 +123,12 @@ export function createFinance(ctx: SandboxContext, options: StandInOptions = {})
   const payments = new Map<string, Payment>();
   const paymentKeys = new Map<string, string>();
   const vouchers = new Map<string, Voucher>();
+  const creditNotes = new Map<string, BookedCreditNote>();
   const timers = new Set<NodeJS.Timeout>();
   let behaviour: FinanceBehaviour = structuredClone(DEFAULT_FINANCE_BEHAVIOUR) as FinanceBehaviour;
   let invoiceSeq = 0;
   let paymentSeq = 0;
+  let creditNoteSeq = 0;
 
   const nextPaymentId = () => {
     let id = numbered("PAY", ++paymentSeq);
@@ -164,6 +177,27 @@ export function createFinance(ctx: SandboxContext, options: StandInOptions = {})
       res.status(201).json({ invoiceId: inv.invoiceId, invoice: inv.number, status: "booked", customer: inv.customer, payable: inv.payable, currency: inv.currency });
     }),
   );
+
+  business.post(
+    "/credit-notes",
+    express.text({ type: () => true, limit: "10mb" }),
+    handle(async (req, res) => {
+      const type = (req.get("content-type") ?? "").split(";")[0].trim();
+      if (!XML_TYPE.test(type)) throw new Refusal(415, `content-type must be application/xml (is ${type || "missing"}): send the UBL 2.1 CreditNote`);
+      const xml = typeof req.body === "string" ? req.body : "";
+      const facts = await readUblInvoice(xml, "CreditNote");
+      const sha256 = createHash("sha256").update(xml.trim()).digest("hex");
+      const held = creditNotes.get(facts.number);
+      if (held) {
+        if (held.sha256 !== sha256) throw new Refusal(409, `credit note ${facts.number} was booked as ${held.creditNoteId} at ${held.bookedAt} from another document; a credit note number is used once`, { creditNoteId: held.creditNoteId });
+        return res.status(200).json({ creditNoteId: held.creditNoteId, creditNote: held.number, status: held.status, repeat: true });
+      }
+      const cn: BookedCreditNote = { creditNoteId: numbered("FC", ++creditNoteSeq), ...facts, status: "booked", bookedAt: new Date().toISOString(), sha256 };
+      creditNotes.set(cn.number, cn);
+      res.status(201).json({ creditNoteId: cn.creditNoteId, creditNote: cn.number, status: "booked", customer: cn.customer, payable: cn.payable, currency: cn.currency, ...(cn.billingReference ? { invoice: cn.billingReference } : {}) });
+    }),
+  );
+  business.get("/credit-notes", (_req, res) => res.json({ count: creditNotes.size, creditNotes: [...creditNotes.values()] }));
 
   business.get("/invoices", (_req, res) => res.json({ count: invoices.size, invoices: [...invoices.values()] }));
   business.get("/invoices/:number", (req, res) => {
@@ -233,6 +267,8 @@ export function createFinance(ctx: SandboxContext, options: StandInOptions = {})
     payments.clear();
     paymentKeys.clear();
     vouchers.clear();
+    creditNotes.clear();
+    creditNoteSeq = 0;
     callbacks.reset();
     behaviour = structuredClone(DEFAULT_FINANCE_BEHAVIOUR) as FinanceBehaviour;
     faults.clear();
@@ -244,6 +280,7 @@ export function createFinance(ctx: SandboxContext, options: StandInOptions = {})
     invoices: [...invoices.values()],
     payments: [...payments.values()],
     vouchers: [...vouchers.values()],
+    creditNotes: [...creditNotes.values()],
     callbacksSent: callbacks.sent.length,
     failedCallbacks: callbacks.failed,
   });

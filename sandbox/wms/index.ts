@@ -12,7 +12,8 @@ import { InvalidDeliveryNote, WmsState, type WmsEvent } from "./state";
  * them from its stock and announces `wms.picked`, then `wms.shipped`, on the topic exchange `orderhub.wms` (persistent,
  * confirmed, message id `<deliveryNote>/<event>`), one step delay apart; the delivery note is acknowledged once both
  * are confirmed. A delivery note it cannot read goes to `wms.delivery-notes.rejected` with the reason in the header
- * `x-wms-reason`. Fault switches: `down` stops consuming (delivery notes wait in the queue), `latencyMs`/`slow` delay
+ * `x-wms-reason`. A delivery note of `type: "consignment-fillup"` (with `shipTo`: the consignment site) is no sale: it
+ * is announced as `wms.fill-up.picked` / `wms.fill-up.shipped`, so order to cash does not take it. Fault switches: `down` stops consuming (delivery notes wait in the queue), `latencyMs`/`slow` delay
  * each note, `errorRate` hands that share of notes back to the queue. `PUT /_behaviour {stepDelayMs}`, `PUT /_stock
  * {sku, warehouse, quantity}`.
  */
@@ -196,7 +197,7 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
     const { stock } = books.snapshot() as { stock: Array<{ sku: string; warehouse: string; quantity: number }> };
     res.json({ count: stock.length, at: new Date().toISOString(), stock });
   });
-  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, events: ["wms.picked", "wms.shipped"] }));
+  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, events: ["wms.picked", "wms.shipped", "wms.fill-up.picked", "wms.fill-up.shipped"] }));
 
   return {
     name: "wms",

@@ -13,11 +13,18 @@ export interface DeliveryNoteLine {
   warehouse: string;
 }
 
+/** A delivery to a customer's consignment stock (no sale): announced as `wms.fill-up.picked` / `wms.fill-up.shipped`. */
+export const FILL_UP = "consignment-fillup";
+
 export interface DeliveryNote {
   deliveryNote: string;
   orderKey: string;
   orderNumber: string;
   buyer: string;
+  /** The delivery's type: absent for a sales delivery; `consignment-fillup` for goods to a consignment site. */
+  type?: string;
+  /** Where the goods go (a consignment site), echoed in the events. */
+  shipTo?: string;
   lines: DeliveryNoteLine[];
 }
 
@@ -32,13 +39,15 @@ export interface WmsEventLine {
 }
 
 export interface WmsEvent {
-  event: "wms.picked" | "wms.shipped";
+  event: "wms.picked" | "wms.shipped" | "wms.fill-up.picked" | "wms.fill-up.shipped";
   system: "wms";
   document: string;
   deliveryNote: string;
   orderKey: string;
   orderNumber: string;
   buyer: string;
+  type?: string;
+  shipTo?: string;
   lines: WmsEventLine[];
   /** Some line got less than it asked for. */
   short: boolean;
@@ -92,6 +101,10 @@ export class WmsState {
     };
     const deliveryNote = str(n.deliveryNote, "deliveryNote");
     const note = { deliveryNote, orderKey: str(n.orderKey, "orderKey"), orderNumber: str(n.orderNumber, "orderNumber"), buyer: str(n.buyer, "buyer") };
+    const type = n.type === undefined ? undefined : str(n.type, "type");
+    if (type !== undefined && type !== FILL_UP) throw new InvalidDeliveryNote(`type: "${type}" is no delivery type of this WMS (a sales delivery has none; ${FILL_UP} fills a consignment site)`);
+    const shipTo = n.shipTo === undefined ? undefined : str(n.shipTo, "shipTo");
+    if (type === FILL_UP && shipTo === undefined) throw new InvalidDeliveryNote(`delivery note ${deliveryNote}: a ${FILL_UP} names the consignment site in shipTo`);
     if (!Array.isArray(n.lines) || n.lines.length === 0) throw new InvalidDeliveryNote(`delivery note ${deliveryNote}: lines must list at least one line`);
     const seen = new Set<string>();
     const lines = n.lines.map((entry, i): DeliveryNoteLine => {
@@ -107,7 +120,7 @@ export class WmsState {
       if (!this.warehouses.has(warehouse)) throw new InvalidDeliveryNote(`${at}.warehouse: warehouse ${warehouse} is not run by this WMS (there are ${[...this.warehouses].join(", ")})`);
       return { lineNumber, sku, quantity: l.quantity, warehouse };
     });
-    return { ...note, lines };
+    return { ...note, ...(type ? { type } : {}), ...(shipTo ? { shipTo } : {}), lines };
   }
 
   /** The events of a delivery note done before, if it was. */
@@ -126,10 +139,12 @@ export class WmsState {
       return { lineNumber: l.lineNumber, sku: l.sku, warehouse: l.warehouse, requested: l.quantity, quantity };
     });
     const short = lines.some((l) => l.quantity < l.requested);
-    const common = { system: "wms" as const, document: note.deliveryNote, deliveryNote: note.deliveryNote, orderKey: note.orderKey, orderNumber: note.orderNumber, buyer: note.buyer, lines, short };
+    const extra = { ...(note.type ? { type: note.type } : {}), ...(note.shipTo ? { shipTo: note.shipTo } : {}) };
+    const common = { system: "wms" as const, document: note.deliveryNote, deliveryNote: note.deliveryNote, orderKey: note.orderKey, orderNumber: note.orderNumber, buyer: note.buyer, ...extra, lines, short };
+    const fillUp = note.type === FILL_UP;
     const events: WmsEvents = {
-      picked: { event: "wms.picked", ...common, at: pickedAt.toISOString() },
-      shipped: { event: "wms.shipped", ...common, at: shippedAt.toISOString() },
+      picked: { event: fillUp ? "wms.fill-up.picked" : "wms.picked", ...common, at: pickedAt.toISOString() },
+      shipped: { event: fillUp ? "wms.fill-up.shipped" : "wms.shipped", ...common, at: shippedAt.toISOString() },
     };
     this.notes.set(note.deliveryNote, events);
     return events;

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt } from "../support/build";
+import { ensureBuilt, ROOT } from "../support/build";
+import { runCliAsync } from "../support/cli";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
 import { demoOrders, edifactOrder, idocOrder, jsonOrder, runStamp } from "../../cli/commands/demo-orders";
@@ -10,22 +10,11 @@ import { demoOrders, edifactOrder, idocOrder, jsonOrder, runStamp } from "../../
 // `orderhub demo` against a hub as `npm start` runs it (the sandbox on), on a vhost of its own. The hub runs every
 // shipped flow but the master data sync, so that it starts with no master data and the demo has to load it.
 
-const ROOT = path.resolve(__dirname, "../..");
-const CLI = path.join(ROOT, "dist/cli/main.js");
 
 let vhost: TestVhost;
 let hub: HubProcess;
 
-function orderhub(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const orderhub = (args: string[]) => runCliAsync(args);
 
 beforeAll(async () => {
   ensureBuilt("dist/cli/commands/demo.js", "dist/sandbox/erp/erp.wsdl");

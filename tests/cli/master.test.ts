@@ -1,58 +1,32 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../support/build";
+import { closedPort, inputFiles, runCliAsync, type CliRun, type InputFiles } from "../support/cli";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { MASTER_FILE, customer, masterFixture } from "../fixtures/master/master-data";
 import { shippedFlowFiles, startHubProcess, type HubProcess } from "../runtime/support/hub-process";
 
-const ROOT = path.resolve(__dirname, "../..");
-const CLI = path.join(ROOT, "dist/cli/main.js");
-
 let vhost: TestVhost;
 let hub: HubProcess;
-let files: string;
+let files: InputFiles;
 
 /** The command as an operator runs it, against the hub unless told another --url; the hub's answer is awaited. */
-function orderhub(args: string[], url = hub.url): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--url", url], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function orderhub(args: string[], url = hub.url): Promise<CliRun> {
+  return runCliAsync([...args, "--url", url]);
 }
 
-function file(name: string, content: unknown): string {
-  const at = path.join(files, name);
-  writeFileSync(at, typeof content === "string" ? content : JSON.stringify(content));
-  return at;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+const file = (name: string, content: unknown) => files.file(name, content);
 
 beforeAll(async () => {
   ensureBuilt("dist/cli/main.js", "dist/runtime/main.js");
   vhost = createVhost("orderhub-master-cli");
-  files = mkdtempSync(path.join(tmpdir(), "orderhub-master-cli-"));
+  files = inputFiles("orderhub-master-cli-");
   hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows: shippedFlowFiles("config.json", "master-data.json") });
 });
 
 afterAll(async () => {
   await hub?.stop();
-  rmSync(files, { recursive: true, force: true });
+  files.remove();
   vhost.drop();
 });
 
@@ -92,9 +66,9 @@ describe("orderhub master import", () => {
   });
 
   it("refuses a file that is not there (exit 2)", async () => {
-    const { status, stderr } = await orderhub(["master", "import", path.join(files, "missing.json")]);
+    const { status, stderr } = await orderhub(["master", "import", path.join(files.dir, "missing.json")]);
     expect(status).toBe(2);
-    expect(stderr).toBe(`orderhub master import: ${path.join(files, "missing.json")}: no such file\n`);
+    expect(stderr).toBe(`orderhub master import: ${path.join(files.dir, "missing.json")}: no such file\n`);
   });
 
   it("upserts with --upsert: the records in the file are added or replaced, the others stay", async () => {

@@ -1,16 +1,12 @@
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClient } from "../support/amqp";
 import { ensureBuilt } from "../support/build";
+import { closedPort, runCliAsync, type CliRun } from "../support/cli";
 import { createVhost, type TestVhost } from "../support/rabbit";
 import { o2cEvent, publishEvent, releasedEvent } from "../support/timeline";
 import { until } from "../support/wait";
 import { shippedFlowFiles, startHubProcess, type HubProcess } from "../runtime/support/hub-process";
 
-const ROOT = path.resolve(__dirname, "../..");
-const CLI = path.join(ROOT, "dist/cli/main.js");
 const KEY = "C-WEST/PO-77/0";
 
 let vhost: TestVhost;
@@ -18,15 +14,8 @@ let hub: HubProcess;
 let client: TestClient;
 
 /** The command as an operator runs it, against the hub unless told another --hub. */
-function orderhub(args: string[], url = hub.url): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--hub", url], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function orderhub(args: string[], url = hub.url): Promise<CliRun> {
+  return runCliAsync([...args, "--hub", url]);
 }
 
 beforeAll(async () => {
@@ -85,10 +74,7 @@ describe("orderhub order show", () => {
     const unknown = await orderhub(["order", "show", "PO-NONE"]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toBe("orderhub order show: the timeline knows no order PO-NONE\n");
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as { port: number }).port;
-    await new Promise((r) => server.close(r));
+    const port = await closedPort();
     const down = await orderhub(["order", "show", "PO-77"], `http://127.0.0.1:${port}`);
     expect(down.status).toBe(1);
     expect(down.stderr).toMatch(/^orderhub order show: cannot reach the hub at http:\/\/127\.0\.0\.1:\d+: .*\(is it running\? set --hub or ORDERHUB_URL\)\n$/);

@@ -2,6 +2,7 @@ import { indexMasterData, type MasterIndex } from "../../domain/master/master-in
 import type { Customer, MasterData } from "../../domain/master/types";
 import type { AllowanceCharge, CanonicalOrder, OrderLine } from "../../domain/order/canonical-order";
 import type { ReleasedOrder } from "../../domain/fulfilment/delivery-note";
+import { customer as masterCustomer } from "../fixtures/master/master-data";
 
 /**
  * The books the fulfilment tests keep: a gear maker that also sells cereal bars to its canteen customers. Gear
@@ -11,19 +12,8 @@ import type { ReleasedOrder } from "../../domain/fulfilment/delivery-note";
  */
 export const AT = "2026-06-01";
 
-export const customer = (id: string, change: Partial<Customer> = {}): Customer => ({
-  id,
-  name: `Customer ${id}`,
-  class: "A",
-  currency: "EUR",
-  creditLimit: 10_000,
-  paymentTermsDays: 30,
-  graceDays: 5,
-  blocked: false,
-  salesReps: [],
-  partialDelivery: "allowed",
-  ...change,
-});
+/** A class A customer: EUR, limit 10,000.00, 30 days net, 5 grace days. */
+export const customer = (id: string, change: Partial<Customer> = {}): Customer => masterCustomer(id, { class: "A", ...change });
 
 export function books(change?: (m: Required<MasterData>) => void): MasterIndex {
   const data: Required<MasterData> = {

@@ -1,23 +1,12 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, ROOT } from "../support/build";
+import { ensureBuilt } from "../support/build";
+import { inputFiles, runCli, type InputFiles } from "../support/cli";
 
-const CLI = path.join(ROOT, "dist/cli/main.js");
+const orderhub = (args: string[], input?: string) => runCli(args, input);
 
-function orderhub(args: string[], input?: string) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8" });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-let dir: string;
-const file = (name: string, content: unknown) => {
-  const at = path.join(dir, name);
-  writeFileSync(at, typeof content === "string" ? content : JSON.stringify(content));
-  return at;
-};
+let files: InputFiles;
+const file = (name: string, content: unknown) => files.file(name, content);
 
 const BOM = [
   { parent: "STOOL", child: "SEAT", quantity: 1 },
@@ -28,10 +17,10 @@ const BOM = [
 
 beforeAll(() => {
   ensureBuilt("dist/cli/commands/planning.js");
-  dir = mkdtempSync(path.join(tmpdir(), "orderhub-cli-planning-"));
+  files = inputFiles("orderhub-cli-planning-");
 }, 180_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => files.remove());
 
 describe("orderhub kitting FILE", () => {
   it("prints how many can be built and what is short for one more", () => {
@@ -118,7 +107,7 @@ describe("orderhub bom explode FILE --item X [--date D] and bom where-used FILE 
 
 describe("bad input: exit 2 with one line", () => {
   it.each<[string, () => string[], string | RegExp]>([
-    ["a missing file", () => ["mrp", path.join(dir, "nope.json")], /^orderhub mrp: .*nope\.json: no such file\n$/],
+    ["a missing file", () => ["mrp", path.join(files.dir, "nope.json")], /^orderhub mrp: .*nope\.json: no such file\n$/],
     ["a file that is not JSON", () => ["kitting", file("bad.json", "{ item")], /^orderhub kitting: .*bad\.json: not JSON \(.*\)\n$/],
     ["a BOM cycle", () => ["bom", "explode", file("loop.json", [...BOM, { parent: "SCREW", child: "STOOL", quantity: 1 }]), "--item", "STOOL"], /^orderhub bom explode: .*loop\.json: BOM cycle: SCREW → STOOL → SEAT → SCREW .*\n$/],
     ["an MRP item without a source", () => ["mrp", file("nosource.json", { periods: 1, items: [{ id: "A", leadTime: 0, onHand: 0, lotSizing: { rule: "lot-for-lot" } }], bom: [], demand: [] })], /^orderhub mrp: .*nosource\.json: items\[0\]\.source: must be one of make, buy, outsource \(is missing\)\n$/],
@@ -135,9 +124,8 @@ describe("bad input: exit 2 with one line", () => {
 
 describe("orderhub bom import FILE", () => {
   it("stores CSV lines in the hub's store; a cycle against what is stored exits 2 naming the loop", () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ORDERHUB_DATA_DIR: path.join(dir, "data") };
-    delete env.LOG_LEVEL; // the command keeps its own log off stdout
-    const run = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8", env });
+    // LOG_LEVEL left out: the command keeps its own log off stdout
+    const run = (args: string[], input?: string) => runCli(args, input, { ORDERHUB_DATA_DIR: path.join(files.dir, "data"), LOG_LEVEL: undefined });
     const csv = file("stool.csv", "parent,child,quantity,lossRate,validFrom,validTo\nSTOOL,LEG,3,,,\nSTOOL,SEAT,1,0.02,2026-01-01,\n");
     const stored = run(["bom", "import", csv, "--by", "plm.jane"]);
     expect(stored.stderr).toBe("");

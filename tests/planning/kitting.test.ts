@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { BomLine } from "../../domain/planning/bom";
 import { kitting, type KittingInput } from "../../domain/planning/kitting";
+import { CART } from "../support/cart-bom"; // CART = 2 WHEEL-ASSY + 1 BODY + 4 SCREW; WHEEL-ASSY = 1 WHEEL + 1 AXLE + 2 SCREW
 
-// A cart: CART = 2 WHEEL-ASSY + 1 BODY + 4 SCREW; WHEEL-ASSY = 1 WHEEL + 1 AXLE + 2 SCREW. SCREW is used on both
-// branches: n carts take 4n screws directly and 2 per wheel assembly built.
-const CART: BomLine[] = [
-  { parent: "CART", child: "WHEEL-ASSY", quantity: 2 },
-  { parent: "CART", child: "BODY", quantity: 1 },
-  { parent: "CART", child: "SCREW", quantity: 4 },
-  { parent: "WHEEL-ASSY", child: "WHEEL", quantity: 1 },
-  { parent: "WHEEL-ASSY", child: "AXLE", quantity: 1 },
-  { parent: "WHEEL-ASSY", child: "SCREW", quantity: 2 },
-];
 const STOCK = { "WHEEL-ASSY": 1, WHEEL: 5, AXLE: 10, BODY: 10, SCREW: 20 };
 const input = (more: Partial<KittingInput> = {}): KittingInput => ({ item: "CART", multiLevel: true, bom: CART, stock: STOCK, ...more });
 

@@ -1,23 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, ROOT } from "../support/build";
+import { ensureBuilt } from "../support/build";
+import { inputFiles, runCli, type InputFiles } from "../support/cli";
 
 // orderhub forecast FILE, orderhub quote FILE and orderhub bom cost ITEM|FILE, as a planner and a salesman run them.
-const CLI = path.join(ROOT, "dist/cli/main.js");
-const orderhub = (args: string[], input?: string) => {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: "utf8", env: { ...process.env, ORDERHUB_URL: "" } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+const orderhub = (args: string[], input?: string) => runCli(args, input, { ORDERHUB_URL: "" });
 
-let dir: string;
-const file = (name: string, content: unknown) => {
-  const at = path.join(dir, name);
-  writeFileSync(at, typeof content === "string" ? content : JSON.stringify(content));
-  return at;
-};
+let files: InputFiles;
+const file = (name: string, content: unknown) => files.file(name, content);
 
 const BOM = [
   { parent: "LAMP", child: "HEAD", quantity: 1 },
@@ -28,9 +18,9 @@ const BOM = [
 
 beforeAll(() => {
   ensureBuilt("dist/cli/commands/planning-extras.js");
-  dir = mkdtempSync(path.join(tmpdir(), "orderhub-cli-extras-"));
+  files = inputFiles("orderhub-cli-extras-");
 }, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => files.remove());
 
 describe("orderhub forecast FILE", () => {
   const history = { items: [{ item: "FAN", history: [10, 20, 30, 40] }], horizon: 2, start: "2026-07-06", bucket: "week" };
@@ -54,7 +44,7 @@ describe("orderhub forecast FILE", () => {
   it("a bad method is one line and exit 2", () => {
     const { status, stderr } = orderhub(["forecast", file("f2.json", history), "--method", "magic"]);
     expect(status).toBe(2);
-    expect(stderr).toBe(`orderhub forecast: ${path.join(dir, "f2.json")}: --method: must be one of auto, ratio, ma, wma (is "magic")\n`);
+    expect(stderr).toBe(`orderhub forecast: ${path.join(files.dir, "f2.json")}: --method: must be one of auto, ratio, ma, wma (is "magic")\n`);
   });
 });
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { BomLine } from "../../domain/planning/bom";
 import type { ProductionTask } from "../../domain/planning/production-tasks";
 import { analyseShortages, requisitionMessageId, requisitionsFor, shortageEvent, shortageMessageId } from "../../domain/planning/shortage";
+import { CART } from "../support/cart-bom"; // CART = 2 WHEEL-ASSY + 1 BODY + 4 SCREW; WHEEL-ASSY = 1 WHEEL + 1 AXLE + 2 SCREW
 
-// CART = 2 WHEEL-ASSY + 1 BODY + 4 SCREW; WHEEL-ASSY = 1 WHEEL + 1 AXLE + 2 SCREW. SCREW is on both levels.
-const CART: BomLine[] = [
-  { parent: "CART", child: "WHEEL-ASSY", quantity: 2 },
-  { parent: "CART", child: "BODY", quantity: 1 },
-  { parent: "CART", child: "SCREW", quantity: 4 },
-  { parent: "WHEEL-ASSY", child: "WHEEL", quantity: 1 },
-  { parent: "WHEEL-ASSY", child: "AXLE", quantity: 1 },
-  { parent: "WHEEL-ASSY", child: "SCREW", quantity: 2 },
-];
 const task = (id: string, quantity: number, more: Partial<ProductionTask> = {}): ProductionTask => ({
   id, orderKey: "C-NORTH/PO-1/0", orderRef: "C-NORTH/PO-1", line: id.slice(-1), item: "CART", quantity, due: "2026-06-15", status: "open", ...more,
 });

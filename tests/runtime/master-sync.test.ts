@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Customer, MasterData, Supply } from "../../domain/master/types";
 import type { SyncReport } from "../../domain/master/sync";
-import { TestClient, json } from "../support/amqp";
-import { createVhost, type TestVhost } from "../support/rabbit";
+import { type TestClient, json } from "../support/amqp";
+import type { TestVhost } from "../support/rabbit";
 import { until } from "../support/wait";
-import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "./support/hub-process";
+import { type HubProcess, waitForHealthy } from "./support/hub-process";
+import { startHubOnVhost, stopHubOnVhost } from "./support/hub-on-vhost";
 
 // The *Master data sync* flow on a fresh hub with the sandbox on: the stand-in ERP's master data (the demo
 // manufacturer) flows into the hub's master data, a change in the ERP is one change, a bad record is dead-lettered
@@ -18,6 +19,7 @@ const onHandPairs = new Set(demo.supply!.filter((s) => s.type === "on-hand").map
 let vhost: TestVhost;
 let hub: HubProcess;
 let client: TestClient;
+let dir: string;
 
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${hub.url}${path}`)).json()) as T;
 const put = (path: string, body: unknown) => fetch(`${hub.url}${path}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -28,16 +30,13 @@ const syncNow = async (source = "erp"): Promise<{ status: number; report: SyncRe
 const customer = async (id: string) => (await get<Customer[]>("/api/master/customers")).find((c) => c.id === id);
 
 beforeAll(async () => {
-  vhost = createVhost("orderhub-master-sync");
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows: shippedFlowFiles("config.json", "master-data.json", "master-sync.json") });
+  ({ vhost, dir, hub, client } = await startHubOnVhost("orderhub-master-sync", ["config.json", "master-data.json", "master-sync.json"]));
   expect(await waitForHealthy(hub.url)).toBe(200);
-  client = await TestClient.connect(vhost.url);
 }, 30_000);
 
 afterAll(async () => {
-  await client?.close();
-  if (hub) expect(await hub.stop()).toBe(0);
-  vhost?.drop();
+  const code = await stopHubOnVhost({ client, hub, dir, vhost });
+  if (hub) expect(code).toBe(0);
 });
 
 describe("the master data sync, ERP → hub", () => {

@@ -1,40 +1,34 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseMessageId } from "../../runtime/credit-release";
-import { json, TestClient } from "../support/amqp";
+import { json, type TestClient } from "../support/amqp";
 import { ensureBuilt, ROOT } from "../support/build";
 import { OWN, PUBLIC } from "../support/fixtures";
-import { createVhost, type TestVhost } from "../support/rabbit";
+import type { TestVhost } from "../support/rabbit";
 import { until } from "../support/wait";
 import { masterFixture } from "../fixtures/master/master-data";
-import { shippedFlowFiles, startHubProcess, tempHubDir, type HubProcess } from "./support/hub-process";
+import type { HubProcess } from "./support/hub-process";
+import { startHubOnVhost, stopHubOnVhost } from "./support/hub-on-vhost";
 
 let vhost: TestVhost;
 let hub: HubProcess;
 let dir: string;
 let client: TestClient;
 let tap: string;
+let startHub: () => Promise<HubProcess>;
 
 beforeAll(async () => {
   ensureBuilt("dist/runtime/api/decisions.js", "dist/nodes/order-record/index.html");
-  vhost = createVhost("orderhub-decisions-api");
-  dir = tempHubDir().dir;
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows: shippedFlowFiles("config.json", "order-intake.json", "order-decisions.json"), dir, keepDir: true });
-  client = await TestClient.connect(vhost.url);
+  ({ vhost, dir, hub, client, startHub } = await startHubOnVhost("orderhub-decisions-api", ["config.json", "order-intake.json", "order-decisions.json"]));
   await client.consumed("orderhub.orders.decisions", 20_000);
   tap = await client.tap("order.*");
   const put = await fetch(`${hub.url}/api/master`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(masterFixture()) });
   expect(put.status).toBe(200);
 }, 120_000);
 
-afterAll(async () => {
-  await client?.close();
-  await hub?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  vhost?.drop();
-});
+afterAll(() => stopHubOnVhost({ client, hub, dir, vhost }));
 
 async function evaluate(body: Buffer | string, query = "?at=2025-10-01", contentType = "application/octet-stream") {
   const res = await fetch(`${hub.url}/api/orders/evaluate${query}`, { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : new Uint8Array(body) });
@@ -119,7 +113,7 @@ describe("a held order, its release by a credit controller, and its history", ()
 
     // the hub restarts while the order waits: the held order is still there to release
     await hub.stop();
-    hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows: shippedFlowFiles("config.json", "order-intake.json", "order-decisions.json"), dir, keepDir: true });
+    hub = await startHub();
     await client.consumed("orderhub.orders.decisions", 20_000);
     expect((await decisions()).body.orders[0].hold.status).toBe("held");
 

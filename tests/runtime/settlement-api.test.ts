@@ -1,14 +1,14 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInvoice, invoicedLines } from "../../domain/fulfilment/invoice";
 import { SqliteStore } from "../../store";
 import { books, line, order } from "../fulfilment/books";
-import { json, TestClient } from "../support/amqp";
+import { json, type TestClient } from "../support/amqp";
 import { ensureBuilt } from "../support/build";
-import { createVhost, type TestVhost } from "../support/rabbit";
+import type { TestVhost } from "../support/rabbit";
 import { until } from "../support/wait";
-import { shippedFlowFiles, startHubProcess, tempHubDir, type HubProcess } from "./support/hub-process";
+import type { HubProcess } from "./support/hub-process";
+import { startHubOnVhost, stopHubOnVhost } from "./support/hub-on-vhost";
 
 /**
  * The settlement ledgers on a running hub: the consignment manager's cycle across a restart, a consumption beyond
@@ -20,24 +20,15 @@ let vhost: TestVhost;
 let hub: HubProcess;
 let dir: string;
 let client: TestClient;
-
-const start = () => startHubProcess({ env: { AMQP_URL: vhost.url }, flows: shippedFlowFiles("config.json", "settlement.json"), dir, keepDir: true });
+let start: () => Promise<HubProcess>;
 
 beforeAll(async () => {
   ensureBuilt("dist/runtime/api/settlement.js", "dist/nodes/settlement-record/index.html", "dist/store/sqlite-settlement.cjs");
-  vhost = createVhost("orderhub-settlement-api");
-  dir = tempHubDir().dir;
-  hub = await start();
-  client = await TestClient.connect(vhost.url);
+  ({ vhost, dir, hub, client, startHub: start } = await startHubOnVhost("orderhub-settlement-api", ["config.json", "settlement.json"]));
   await client.consumed("orderhub.settlement", 20_000);
 }, 120_000);
 
-afterAll(async () => {
-  await client?.close();
-  await hub?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  vhost?.drop();
-});
+afterAll(() => stopHubOnVhost({ client, hub, dir, vhost }));
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; text: string }> {
   const res = await fetch(`${hub.url}/api${path}`, { method, headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });

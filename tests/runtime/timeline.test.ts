@@ -1,12 +1,12 @@
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestClient } from "../support/amqp";
+import type { TestClient } from "../support/amqp";
 import { ensureBuilt } from "../support/build";
 import { deskMaster } from "../support/order-decisions";
-import { createVhost, type TestVhost } from "../support/rabbit";
+import type { TestVhost } from "../support/rabbit";
 import { o2cEvent, publishEvent, releasedEvent } from "../support/timeline";
 import { until } from "../support/wait";
-import { shippedFlowFiles, startHubProcess, tempHubDir, type HubProcess } from "./support/hub-process";
+import type { HubProcess } from "./support/hub-process";
+import { startHubOnVhost, stopHubOnVhost } from "./support/hub-on-vhost";
 
 // The whole story of one order as the order desk follows it: posted, decided by the hub's own flows, then booked,
 // shipped in part, tracked and invoiced by the connected systems (their events published here as they would be),
@@ -24,27 +24,14 @@ const t = (hours: number) => new Date(start + hours * 3_600_000).toISOString();
 
 beforeAll(async () => {
   ensureBuilt("dist/runtime/api/timeline.js", "dist/nodes/timeline-record/index.html");
-  vhost = createVhost("orderhub-timeline");
-  dir = tempHubDir().dir;
-  hub = await startHubProcess({
-    env: { AMQP_URL: vhost.url },
-    flows: shippedFlowFiles("config.json", "order-intake.json", "order-decisions.json", "order-timeline.json"),
-    dir,
-    keepDir: true,
-  });
-  client = await TestClient.connect(vhost.url);
+  ({ vhost, dir, hub, client } = await startHubOnVhost("orderhub-timeline", ["config.json", "order-intake.json", "order-decisions.json", "order-timeline.json"]));
   await client.consumed("orderhub.timeline", 20_000);
   await client.consumed("orderhub.orders.decisions", 20_000);
   const put = await fetch(`${hub.url}/api/master`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(deskMaster()) });
   expect(put.status).toBe(200);
 }, 120_000);
 
-afterAll(async () => {
-  await client?.close();
-  await hub?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  vhost?.drop();
-});
+afterAll(() => stopHubOnVhost({ client, hub, dir, vhost }));
 
 async function get(path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${hub.url}/api${path}`);

@@ -78,7 +78,7 @@ describe("the WSDL", () => {
     expect(wsdl).toContain('style="document"');
     const operations = Object.keys(client.describe().ErpService.ErpPort).sort();
     expect(operations).toEqual(
-      ["ChangeSalesOrder", "CreatePlannedOrder", "CreatePurchaseRequisition", "CreateSalesOrder", "GetCustomerCredit", "GetMasterData", "GetStock", "PostARVoucher"].sort(),
+      ["ChangeSalesOrder", "CreatePlannedOrder", "CreatePurchaseOrder", "CreatePurchaseRequisition", "CreateSalesOrder", "GetCustomerCredit", "GetMasterData", "GetStock", "PostARVoucher"].sort(),
     );
   });
 });

@@ -9,6 +9,7 @@ import orderRecord from "../../nodes/order-record/index";
 import priceCheck from "../../nodes/price-check/index";
 import type { Customer, MasterData } from "../../domain/master/types";
 import type { CanonicalOrder } from "../../domain/order/canonical-order";
+import { customer as masterCustomer } from "../fixtures/master/master-data";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
@@ -18,18 +19,8 @@ export function decisionNodes(): unknown[] {
   return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange];
 }
 
-const customer = (id: string, change: Partial<Customer> = {}): Customer => ({
-  id,
-  name: `Customer ${id}`,
-  class: "B",
-  currency: "EUR",
-  paymentTermsDays: 30,
-  graceDays: 5,
-  blocked: false,
-  salesReps: [],
-  partialDelivery: "allowed",
-  ...change,
-});
+/** A class B customer without a credit limit (EUR, 30 days net, 5 grace days). */
+const customer = (id: string, change: Partial<Customer> = {}): Customer => masterCustomer(id, { creditLimit: undefined, ...change });
 
 /**
  * An order desk whose answers do not depend on the day the test runs: prices valid from 2020 on without end, stock on
