@@ -39,7 +39,7 @@ function supplierOf(c: InvoiceBuildConfig): Party | undefined {
 }
 
 /** What the node puts on the message for an invoice: the UBL XML, the invoice, and the `order.invoiced` event. */
-function invoiceMessage(msg: HubMessage, invoice: Invoice, xml: string, repeat: boolean): void {
+export function invoiceMessage(msg: HubMessage, invoice: Invoice, xml: string, repeat: boolean): void {
   msg.payload = xml;
   msg.invoice = invoice;
   msg.contentType = "application/xml";

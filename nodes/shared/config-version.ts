@@ -53,6 +53,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "rest-webhook": { version: 1, migrations: [] },
   "timeline-record": { version: 1, migrations: [] },
   "o2c-event": { version: 1, migrations: [] },
+  "invoice-on-delivery": { version: 1, migrations: [] },
   "erp-system": { version: 1, migrations: [] },
   "soap-call": { version: 1, migrations: [] },
   "soap-endpoint": { version: 1, migrations: [] },

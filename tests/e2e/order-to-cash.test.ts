@@ -110,15 +110,16 @@ describe("order to cash through the sandbox", () => {
       for (const n of numbers) await postOrder(n, "C-OPEN", [{ sku: "FG-1000", quantity: 1, unitPrice: 12.5 }]);
       const downSince = Date.now();
 
-      // everything but the carrier goes on: booked, shipped, invoiced; the shipments wait for TMS
+      // everything up to the carrier goes on: booked, picked, shipped; the shipments wait for TMS, the invoices for delivery
       await until("200 orders shipped", async () => (await Promise.all(numbers.map(timeline))).every((t) => milestones(t).includes("shipped")), 120_000, 500);
       await until("the TMS circuit open", async () => (await tmsCircuit()) === 2, 30_000, 250);
       for (const n of numbers.slice(0, 20)) expect(milestones(await timeline(n))).not.toContain("shipment-booked");
+      for (const n of numbers.slice(0, 20)) expect(milestones(await timeline(n))).not.toContain("invoiced");
 
       await new Promise((r) => setTimeout(r, Math.max(0, TMS_DOWN_MS - (Date.now() - downSince))));
       expect((await api("/sandbox/tms/_faults", json("DELETE", undefined))).status).toBe(200);
 
-      await until("200 orders delivered", async () => (await Promise.all(numbers.map(timeline))).every((t) => milestones(t).includes("delivered")), 120_000, 500);
+      await until("200 orders delivered and invoiced", async () => (await Promise.all(numbers.map(timeline))).every((t) => milestones(t).includes("delivered") && milestones(t).includes("invoiced")), 120_000, 500);
       const views = await Promise.all(numbers.map(timeline));
       for (const t of views) {
         expect(count(t, "shipped"), t?.orderKey).toBe(1);

@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
 import { until } from "../support/wait";
@@ -12,6 +14,8 @@ import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } fr
 
 const ROOT = resolve(__dirname, "../..");
 const FIXTURES = process.env.ORDERHUB_PUBLIC_FIXTURES ?? "/work/shared/fixtures/public";
+const CLI = resolve(ROOT, "bin/orderhub");
+const run = promisify(execFile);
 
 let vhost: TestVhost;
 let hub: HubProcess;
@@ -117,6 +121,41 @@ describe("settlement through the systems", () => {
     expect((await api<{ creditNotes: Array<{ number: string }> }>("/sandbox/finance/_state")).body.creditNotes.filter((c) => c.number === creditNote)).toHaveLength(1);
     expect((await api<{ arVouchers: Array<{ invoiceNumber: string }> }>("/sandbox/erp/_state")).body.arVouchers.filter((v) => v.invoiceNumber === creditNote)).toHaveLength(1);
     expect(await deadLetters()).toBe(0);
+  }, 120_000);
+
+  it("dead-letters a credit ERP refuses with its SOAP fault, and posts it once when replayed after the fix", async () => {
+    const order = { orderNumber: "RET-SYS-2", issueDate: new Date().toISOString().slice(0, 10), currency: "EUR", buyer: { id: "C-OPEN" }, lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 2, unitPrice: 12.5 }] };
+    expect((await api("/api/orders", json("POST", order))).status).toBe(202);
+    // the order's own invoice posted first: the fault is for the credit
+    await until("ar-posted", async () => entriesOf(await timeline("RET-SYS-2"), "ar-posted")[0], 60_000, 250);
+    const t = (await timeline("RET-SYS-2"))!;
+    const invoice = entriesOf(t, "invoiced")[0].document;
+    const fault = { operation: "PostARVoucher", customer: "C-OPEN", faultstring: "posting period 2026/03 is closed for company code 1000" };
+    expect((await api("/sandbox/erp/_faultOn", json("PUT", fault))).status).toBe(200);
+    try {
+      expect((await api("/api/returns", json("POST", { rma: "RMA-SYS-2", orderKey: t.orderKey, invoice, reason: "wrong item", lines: [{ sku: "FG-1000", quantity: 1 }] }))).status).toBe(201);
+      expect((await api("/api/returns/RMA-SYS-2/receipt", json("POST", { document: "GR-SYS-2", lines: [{ sku: "FG-1000", quantity: 1 }] }))).status).toBe(201);
+      const env = { ...process.env, AMQP_URL: vhost.url };
+      const refused = async () => {
+        const { stdout } = await run(CLI, ["dlq", "list", "--json"], { env });
+        return stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { messageId: string; error: string; queue: string }).find((d) => d.error.includes("posting period 2026/03 is closed"));
+      };
+      const letter = await until("the credit in orderhub.dlq", refused, 60_000, 500);
+      expect(letter.queue).toBe("orderhub.settlement.returns");
+      expect(entriesOf(await timeline("RET-SYS-2"), "credited")).toHaveLength(0);
+
+      expect((await api("/sandbox/erp/_faultOn", { method: "DELETE" })).status).toBe(200);
+      await run(CLI, ["dlq", "replay", letter.messageId], { env });
+      const credited = await until("credited after the replay", async () => entriesOf(await timeline("RET-SYS-2"), "credited")[0], 60_000, 250);
+      // finance had booked it before ERP refused: the replay books it there once, and ERP posts it once
+      const finance = (await api<{ creditNotes: Array<{ number: string }> }>("/sandbox/finance/_state")).body;
+      expect(finance.creditNotes.filter((c) => c.number === credited.document)).toHaveLength(1);
+      const erp = (await api<{ arVouchers: Array<{ invoiceNumber: string }> }>("/sandbox/erp/_state")).body;
+      expect(erp.arVouchers.filter((v) => v.invoiceNumber === credited.document)).toHaveLength(1);
+      expect(await refused()).toBeUndefined();
+    } finally {
+      await api("/sandbox/erp/_faultOn", { method: "DELETE" });
+    }
   }, 120_000);
 
   it("sends a consignment fill-up through the WMS and TMS, and the ledger holds what really left", async () => {
