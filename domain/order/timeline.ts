@@ -43,6 +43,7 @@ export const SIDE_MILESTONES = [
   "credited",
   "intercompany-sales-order",
   "intercompany-purchase-order",
+  "intercompany-changed",
 ] as const;
 
 export type ForwardMilestone = (typeof FORWARD_MILESTONES)[number];
@@ -133,6 +134,7 @@ const FULFILMENT: Readonly<Record<string, { milestone: Milestone; system: string
   "order.credited": { milestone: "credited", system: "erp" },
   "intercompany.sales-order-created": { milestone: "intercompany-sales-order", system: "erp" },
   "intercompany.purchase-order-created": { milestone: "intercompany-purchase-order", system: "erp" },
+  "intercompany.order-changed-in-erp": { milestone: "intercompany-changed", system: "erp" },
 };
 
 /** The decision rule behind each decision milestone. */

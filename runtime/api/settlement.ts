@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { EVENTS_EXCHANGE, type BrokerConnection } from "../../connectors/amqp";
 import { isIsoDay } from "../../domain/order/dates";
 import { SettlementError } from "../../domain/settlement/common";
-import type { IntercompanyOrder } from "../../domain/settlement/intercompany";
+import type { IntercompanyOrder, SideDocument } from "../../domain/settlement/intercompany";
 import type { GoodsReceipt, Rma } from "../../domain/settlement/returns";
 import { statementHtml } from "../../domain/settlement/statement";
 import type { HubStore } from "../../store/types";
@@ -52,6 +52,17 @@ function dateParam(value: unknown, name: string, fallback?: string): string {
 }
 
 const object = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
+
+/** intercompany.order-changed: the mirrored change (its id the ChangeReference) with the order's two documents. */
+async function publishIntercompanyChange(deps: SettlementApiDeps, orderKey: string, source: string, change: SideDocument | undefined): Promise<void> {
+  if (!change) throw new Error(`intercompany order ${orderKey}: the change ${source} was not recorded`);
+  const links = await deps.store().settlement.links(orderKey);
+  const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
+  const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
+  const orderNumber = orderKey.split("/").slice(1, -1).join("/");
+  const event = { event: "intercompany.order-changed", orderKey, orderNumber, buyer: purchaseOrder?.company, seller: salesOrder?.company, system: "hub", document: change.id, source, kind: change.kind, to: change.side, change, salesOrder, purchaseOrder };
+  await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId: `intercompany.order-changed/${change.id}`, contentType: "application/json", appId: "orderhub", type: event.event });
+}
 
 export function settlementRouter(deps: SettlementApiDeps): Router {
   const router = express.Router();
@@ -170,6 +181,8 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
       if (!["delivery", "invoice", "change", "cancel"].includes(kind)) throw new SettlementError(`kind: must be delivery, invoice, change or cancel, is ${JSON.stringify(b.kind)}`);
       const from = b.from === "buyer" ? "buyer" : "seller";
       const result = await mirrorIntercompany(deps.store(), b.orderKey, { from, kind, document: b.document, ...(Array.isArray(b.lines) ? { lines: b.lines } : {}), ...(typeof b.amount === "number" ? { amount: b.amount } : {}) });
+      // a change or cancellation for the other side's ERP (flows/settlement-systems.json): again on a repeat, changed once there
+      if (kind === "change" || kind === "cancel") await publishIntercompanyChange(deps, b.orderKey, b.document, result.links[0]?.body);
       res.status(result.created.length ? 201 : 200).json(result);
     }),
   );

@@ -238,4 +238,39 @@ describe("settlement through the systems", () => {
     expect(po[0].document).toBe(purchases[0].purchaseOrderNumber);
     expect(await deadLetters()).toBe(0);
   }, 120_000);
+
+  it("a change on A's side reaches B's sales order in ERP once though it repeats, and shows once on the timeline", async () => {
+    const companies = [
+      { id: "DE01", name: "OrderHub Demo Manufacturing GmbH", currency: "EUR", erp: "sandbox", transferPrices: [{ sku: "FG-1000", price: 9.8, currency: "EUR" }] },
+      { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o.", currency: "EUR", erp: "sandbox" },
+    ];
+    expect((await api("/api/intercompany/companies", json("PUT", companies))).status).toBe(200);
+    expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
+    const order = { orderNumber: "IC-SYS-2", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
+    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(201);
+    const placed = await until("B's sales order in ERP", async () => entriesOf(await timeline("IC-SYS-2"), "intercompany-sales-order")[0], 60_000, 250);
+
+    // A raises line 10 from 5 to 8; the same change arrives twice
+    const change = { orderKey: "PL01/IC-SYS-2/0", kind: "change", from: "buyer", document: "PL01-CHG-7", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 8 }] };
+    const first = await api<{ created: string[]; links: Array<{ document: string; side: string; kind: string }> }>("/api/intercompany/events", json("POST", change));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.links[0]).toMatchObject({ kind: "change", side: "seller" });
+    const changeId = first.body.links[0].document;
+    expect((await api("/api/intercompany/events", json("POST", change))).status).toBe(200);
+
+    const entry = await until("the change on the timeline", async () => entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")[0], 60_000, 250);
+    expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
+    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.messages ?? 0) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    type ErpSalesOrder = { salesOrderNumber: string; externalReference: string; revision: number; changeReferences: string[]; netValue: number; status: string; lines: Array<{ lineNumber: string; quantity: number }> };
+    const hubSo = (await api<{ documents: Array<{ kind: string; document: string }> }>("/api/intercompany/orders/PL01/IC-SYS-2")).body.documents.find((d) => d.kind === "sales-order")!.document;
+    const sales = (await api<{ salesOrders: ErpSalesOrder[] }>("/sandbox/erp/_state")).body.salesOrders.filter((o) => o.externalReference === hubSo);
+    expect(sales).toHaveLength(1);
+    expect(sales[0].salesOrderNumber).toBe(placed.document);
+    // one change, at the transfer price: 8 × 9.80
+    expect(sales[0]).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: 78.4, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity: 8 })] });
+    expect(entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")).toHaveLength(1);
+    expect(await deadLetters()).toBe(0);
+  }, 120_000);
 });
