@@ -1,5 +1,5 @@
 import { invoiceMessage } from "../invoice-build/controller";
-import { invoicesOf, OrderFactsError, summaryOf } from "../invoice-build/order-facts";
+import { invoicesOf, OrderFactsError, releasedOrder, summaryOf } from "../invoice-build/order-facts";
 import { onAsyncInput } from "../shared/async-input";
 import { OutcomeStatus } from "../shared/outcome-status";
 import type { Node, NodeAPI, NodeDef } from "../shared/types";
@@ -33,6 +33,16 @@ export class InvoiceOnDeliveryController {
       const invoices = await invoicesOf(body.orderKey);
       const record = invoices.find((i) => i.deliveryNote === body.deliveryNote || i.shipment === body.deliveryNote);
       if (!record) {
+        // goods delivered for no order the hub released (a consignment fill-up stays ours: nothing to invoice)
+        const released = await releasedOrder(body.orderKey).then(
+          () => true,
+          (err: unknown) => (err instanceof OrderFactsError ? false : Promise.reject(err)),
+        );
+        if (!released) {
+          status.count("nothing billed");
+          msg.reasons = [`delivery note ${body.deliveryNote}: ${body.orderKey} is no order the hub released, so nothing of it is invoiced`];
+          return send([null, msg]);
+        }
         throw new OrderFactsError(
           `invoice-on-delivery: no invoice is recorded for delivery note ${body.deliveryNote} of ${body.orderKey} (its order.shipped has not been invoiced yet): replay this message once it is`,
         );

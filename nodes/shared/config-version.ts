@@ -65,6 +65,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   dunning: { version: 1, migrations: [] },
   "payment-apply": { version: 1, migrations: [] },
   "settlement-record": { version: 1, migrations: [] },
+  "return-receipt": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

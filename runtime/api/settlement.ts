@@ -9,6 +9,7 @@ import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
 import { applyIncomingPayment, paymentEvent, paymentOf, runReconciliation, statementFor } from "../settlement";
 import { authoriseReturn, mirrorIntercompany, NotFound, placeIntercompanyOrder, receiveReturn, type GroupCompany } from "../settlement-returns";
+import { authorisedEvent, creditedEvent } from "../returns-wms";
 import { today } from "../today";
 
 /**
@@ -77,6 +78,11 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
       for (const field of ["rma", "orderKey", "invoice"] as const) if (!rma[field]) return problem(res, 400, `${field}: is required`);
       const result = await authoriseReturn(deps.store(), rma);
       if (result.outcome === "refused") return problem(res, 400, result.reasons.join("; "), { code: "return-refused", reasons: result.reasons });
+      // for the WMS (its return notice): announced when authorised, again under the same id when the RMA is sent again
+      if (result.rma.status === "authorised") {
+        const authorised = authorisedEvent(result.rma);
+        await deps.broker.publish(EVENTS_EXCHANGE, "return.authorised", Buffer.from(JSON.stringify(authorised.event), "utf8"), { messageId: authorised.messageId, contentType: "application/json", appId: "orderhub", type: "return.authorised" });
+      }
       res.status(result.outcome === "authorised" ? 201 : 200).json(result);
     }),
   );
@@ -90,9 +96,8 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
       const result = await receiveReturn(deps.store(), deps.master(), req.params.rma, receipt, receipt.at);
       if (result.outcome === "nothing-to-credit") return res.status(200).json(result);
       // for finance (the UBL CreditNote) and ERP (the AR voucher): announced once per credit note, again on a repeat under the same id
-      const cn = result.creditNote;
-      const event = { event: "return.credited", orderKey: cn.orderKey, orderNumber: cn.orderNumber, buyer: cn.buyer, system: "hub", document: cn.creditNoteId, rma: cn.rma, receipt: cn.receipt, invoice: cn.invoiceId, amount: cn.totals.payable, currency: cn.currency, at: cn.issueDate, lines: cn.lines.map((l: { lineNumber: string; sku: string; quantity: number }) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })), xml: result.xml, voucher: result.voucher };
-      await deps.broker.publish(EVENTS_EXCHANGE, "return.credited", Buffer.from(JSON.stringify(event), "utf8"), { messageId: `return.credited/${cn.creditNoteId}`, contentType: "application/json", appId: "orderhub", type: "return.credited" });
+      const credited = creditedEvent(result);
+      await deps.broker.publish(EVENTS_EXCHANGE, "return.credited", Buffer.from(JSON.stringify(credited.event), "utf8"), { messageId: credited.messageId, contentType: "application/json", appId: "orderhub", type: "return.credited" });
       if (req.accepts(["json", "application/xml"]) === "application/xml") return res.type("application/xml").send(result.xml);
       res.status(result.outcome === "credit-note" ? 201 : 200).json(result);
     }),

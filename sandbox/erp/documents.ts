@@ -125,6 +125,17 @@ export interface PurchaseOrder {
   supplier: string;
   currency: string;
   orderDate: string;
+  status: "open" | "cancelled";
+  revision: number;
   lines: Array<{ lineNumber: string; sku: string; quantity: number; unitPrice: number; netValue: number; warehouse?: string; deliveryDate?: string }>;
   netValue: number;
+  changeReferences: string[];
+}
+
+export interface ChangePurchaseOrderInput {
+  purchaseOrderNumber?: string;
+  externalReference?: string;
+  changeReference?: string;
+  cancel: boolean;
+  lines: SalesOrderLineInput[];
 }

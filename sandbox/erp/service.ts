@@ -15,6 +15,7 @@ export const OPERATIONS = [
   "PostARVoucher",
   "CreatePurchaseRequisition",
   "CreatePurchaseOrder",
+  "ChangePurchaseOrder",
   "CreatePlannedOrder",
   "GetMasterData",
 ] as const;
@@ -125,6 +126,16 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
         lines: lines(args, true),
       });
       return { PurchaseOrderNumber: order.purchaseOrderNumber, ExternalReference: order.externalReference, Created: created, NetValue: order.netValue };
+    }),
+    ChangePurchaseOrder: guard("ChangePurchaseOrder", (args) => {
+      const { order, changed } = state.changePurchaseOrder({
+        purchaseOrderNumber: optional(args, "PurchaseOrderNumber"),
+        externalReference: optional(args, "ExternalReference"),
+        changeReference: optional(args, "ChangeReference"),
+        cancel: bool(args, "Cancel") ?? false,
+        lines: args?.Lines === undefined ? [] : lines(args, false),
+      });
+      return { PurchaseOrderNumber: order.purchaseOrderNumber, Changed: changed, Status: order.status, Revision: order.revision, NetValue: order.netValue };
     }),
     CreatePlannedOrder: guard("CreatePlannedOrder", (args) => {
       const { request, created } = state.createSupplyRequest("planned-order", { ...supply(args), date: date(args, "FinishDate", true)!, startDate: date(args, "StartDate") });

@@ -5,6 +5,7 @@ import { fromMinor, toMinor } from "../../domain/order/money";
 import type {
   ArVoucher,
   ArVoucherInput,
+  ChangePurchaseOrderInput,
   ChangeSalesOrderInput,
   CreatePurchaseOrderInput,
   CreateSalesOrderInput,
@@ -17,6 +18,7 @@ import type {
   SupplyRequest,
   SupplyRequestInput,
 } from "./documents";
+import { changedLines } from "./purchase-order-change";
 
 /**
  * The stand-in ERP's books: customers, items, prices, stock, open items (seeded from the demo manufacturer), and the
@@ -230,11 +232,33 @@ export class ErpState {
       supplier: input.supplierNumber,
       currency: input.currency,
       orderDate: input.orderDate,
+      status: "open",
+      revision: 0,
       lines,
       netValue: fromMinor(lines.reduce((sum, l) => sum + toMinor(l.netValue, input.currency), 0), input.currency),
+      changeReferences: [],
     };
     this.purchaseOrders.set(order.externalReference, order);
     return { order, created: true };
+  }
+
+  /**
+   * A change or cancellation of a purchase order, once per change reference: a known reference changes nothing; a
+   * line's quantity 0 removes it, a line number the order lacks adds it (Sku and UnitPrice then required); a cancelled
+   * order takes no change.
+   */
+  changePurchaseOrder(input: ChangePurchaseOrderInput): { order: PurchaseOrder; changed: boolean } {
+    const order = this.findPurchaseOrder(input);
+    if (input.changeReference && order.changeReferences.includes(input.changeReference)) return { order, changed: false };
+    if (order.status === "cancelled") throw new ErpFault(`purchase order ${order.purchaseOrderNumber} is cancelled; it cannot be changed`);
+    if (!input.cancel && input.lines.length === 0) throw new ErpFault("Lines: a change names at least one line, or Cancel");
+    const lines = input.cancel ? order.lines : changedLines(order, input.lines, (sku, field) => this.item(sku, field), (id, field) => this.warehouse(id, field));
+    order.status = input.cancel ? "cancelled" : "open";
+    order.lines = lines;
+    order.netValue = fromMinor(lines.reduce((sum, l) => sum + toMinor(l.netValue, order.currency), 0), order.currency);
+    order.revision++;
+    if (input.changeReference) order.changeReferences.push(input.changeReference);
+    return { order, changed: true };
   }
 
   createSupplyRequest(kind: SupplyRequest["kind"], input: SupplyRequestInput): { request: SupplyRequest; created: boolean } {
@@ -330,6 +354,21 @@ export class ErpState {
     if (!order) {
       throw new ErpFault(
         input.salesOrderNumber ? `SalesOrderNumber: sales order ${input.salesOrderNumber} does not exist` : `ExternalReference: no sales order has the reference ${input.externalReference}`,
+      );
+    }
+    return order;
+  }
+
+  private findPurchaseOrder(input: ChangePurchaseOrderInput): PurchaseOrder {
+    if (!input.purchaseOrderNumber && !input.externalReference) throw new ErpFault("PurchaseOrderNumber: give PurchaseOrderNumber or ExternalReference");
+    const order = input.purchaseOrderNumber
+      ? [...this.purchaseOrders.values()].find((o) => o.purchaseOrderNumber === input.purchaseOrderNumber)
+      : this.purchaseOrders.get(input.externalReference!);
+    if (!order) {
+      throw new ErpFault(
+        input.purchaseOrderNumber
+          ? `PurchaseOrderNumber: purchase order ${input.purchaseOrderNumber} does not exist`
+          : `ExternalReference: no purchase order has the reference ${input.externalReference}`,
       );
     }
     return order;

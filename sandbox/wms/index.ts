@@ -6,6 +6,7 @@ import { FaultSwitches } from "../faults";
 import { demoManufacturer } from "../seed";
 import type { SandboxContext, StandIn } from "../types";
 import { InvalidDeliveryNote, WmsState, type WmsEvent } from "./state";
+import { InvalidReturnNotice, WMS_RETURNS_QUEUE, WMS_RETURNS_REJECTED_QUEUE, WmsReturns, type ReturnReceivedEvent } from "./returns";
 
 /**
  * The stand-in WMS, on the hub's broker. It takes delivery notes from the durable queue `wms.delivery-notes`, picks
@@ -15,13 +16,16 @@ import { InvalidDeliveryNote, WmsState, type WmsEvent } from "./state";
  * `x-wms-reason`. A delivery note of `type: "consignment-fillup"` (with `shipTo`: the consignment site) is no sale: it
  * is announced as `wms.fill-up.picked` / `wms.fill-up.shipped`, so order to cash does not take it. Fault switches: `down` stops consuming (delivery notes wait in the queue), `latencyMs`/`slow` delay
  * each note, `errorRate` hands that share of notes back to the queue. `PUT /_behaviour {stepDelayMs}`, `PUT /_stock
- * {sku, warehouse, quantity}`.
+ * {sku, warehouse, quantity}`. Returns: a return notice on `wms.return-notices` is received after one step delay and
+ * announced as `wms.return-received` (message id `<rma>/wms.return-received`, once per RMA) with what really came back,
+ * as `PUT /_returns {receive, quantities}` says (sandbox/wms/returns.ts).
  */
 
 export const WMS_QUEUE = "wms.delivery-notes";
 export const WMS_REJECTED_QUEUE = "wms.delivery-notes.rejected";
 export const WMS_EXCHANGE = "orderhub.wms";
 export const DEFAULT_STEP_DELAY_MS = 200;
+export { WMS_RETURNS_QUEUE, WMS_RETURNS_REJECTED_QUEUE } from "./returns";
 
 const log = logger.child({ standIn: "wms" });
 
@@ -32,6 +36,8 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
   let connection: ChannelModel | undefined;
   let channel: ConfirmChannel | undefined;
   let consumerTag: string | undefined;
+  let returnsTag: string | undefined;
+  const returns = new WmsReturns();
   let stopped = true;
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
@@ -93,6 +99,44 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
     ch.ack(msg);
   };
 
+  const publishReturn = (ch: ConfirmChannel, event: ReturnReceivedEvent) =>
+    new Promise<void>((resolve, reject) => {
+      ch.publish(WMS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+        contentType: "application/json",
+        messageId: `${event.rma}/${event.event}`,
+        appId: "wms-sandbox",
+        timestamp: Math.floor(Date.parse(event.at) / 1000),
+      }, (err) => (err ? reject(err) : resolve()));
+    });
+
+  const handleReturn = async (ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> => {
+    const f = faults.get();
+    if (f.down || (f.errorRate > 0 && Math.random() < f.errorRate)) {
+      ch.nack(msg, false, true);
+      return;
+    }
+    await wait(f.slow ? 30_000 : f.latencyMs);
+    let notice;
+    try {
+      notice = returns.read(msg.content);
+    } catch (err) {
+      if (!(err instanceof InvalidReturnNotice)) throw err;
+      returns.rejected.push({ reason: err.message, at: new Date().toISOString() });
+      await new Promise<void>((resolve, reject) =>
+        ch.sendToQueue(WMS_RETURNS_REJECTED_QUEUE, msg.content, { persistent: true, headers: { ...msg.properties.headers, "x-wms-reason": err.message }, messageId: msg.properties.messageId, contentType: msg.properties.contentType }, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      ch.ack(msg);
+      return;
+    }
+    const before = returns.done(notice.rma);
+    if (!before) await wait(stepDelayMs);
+    await publishReturn(ch, before ?? returns.receive(notice, new Date()));
+    ch.ack(msg);
+  };
+
   const consume = async (ch: ConfirmChannel) => {
     const { consumerTag: tag } = await ch.consume(WMS_QUEUE, (msg) => {
       if (!msg) return; // the broker cancelled the consumer (queue deleted): the channel closes, and we connect again
@@ -102,6 +146,14 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
       });
     });
     consumerTag = tag;
+    const { consumerTag: rtag } = await ch.consume(WMS_RETURNS_QUEUE, (msg) => {
+      if (!msg) return;
+      turn = turn.then(() => handleReturn(ch, msg)).catch((err: Error) => {
+        lastError = err.message;
+        log.warn({ err: err.message }, "WMS sandbox: a return notice failed; it goes back to its queue when the channel closes");
+      });
+    });
+    returnsTag = rtag;
   };
 
   /** Keeps consuming in step with the `down` switch. */
@@ -112,8 +164,11 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
     try {
       if (down && consumerTag) {
         const tag = consumerTag;
+        const rtag = returnsTag;
         consumerTag = undefined;
+        returnsTag = undefined;
         await ch.cancel(tag);
+        if (rtag) await ch.cancel(rtag);
       } else if (!down && !consumerTag) {
         consumerTag = "pending";
         await consume(ch);
@@ -138,6 +193,7 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
         connection = undefined;
         channel = undefined;
         consumerTag = undefined;
+        returnsTag = undefined;
         schedule();
       });
       const ch = await conn.createConfirmChannel();
@@ -146,11 +202,14 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
         if (channel === ch) {
           channel = undefined;
           consumerTag = undefined;
+          returnsTag = undefined;
           void conn.close().catch(() => undefined);
         }
       });
       await ch.assertQueue(WMS_QUEUE, { durable: true });
       await ch.assertQueue(WMS_REJECTED_QUEUE, { durable: true });
+      await ch.assertQueue(WMS_RETURNS_QUEUE, { durable: true });
+      await ch.assertQueue(WMS_RETURNS_REJECTED_QUEUE, { durable: true });
       await ch.assertExchange(WMS_EXCHANGE, "topic", { durable: true });
       await ch.prefetch(10);
       channel = ch;
@@ -192,12 +251,20 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
       res.status(400).json({ error: (err as Error).message });
     }
   });
+  router.put("/_returns", express.json(), (req, res) => {
+    try {
+      res.json(returns.setBehaviour((req.body ?? {}) as Record<string, unknown>));
+    } catch (err) {
+      res.status(400).json({ error: (err as Error).message });
+    }
+  });
+  router.get("/_returns", (_req, res) => res.json(returns.behaviour));
   // the stock snapshot the hub's master data sync reads: on-hand per item and warehouse
   router.get("/stock", (_req, res) => {
     const { stock } = books.snapshot() as { stock: Array<{ sku: string; warehouse: string; quantity: number }> };
     res.json({ count: stock.length, at: new Date().toISOString(), stock });
   });
-  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, events: ["wms.picked", "wms.shipped", "wms.fill-up.picked", "wms.fill-up.shipped"] }));
+  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, returns: WMS_RETURNS_QUEUE, events: ["wms.picked", "wms.shipped", "wms.fill-up.picked", "wms.fill-up.shipped", "wms.return-received"] }));
 
   return {
     name: "wms",
@@ -222,11 +289,13 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
       connection = undefined;
       channel = undefined;
       consumerTag = undefined;
+      returnsTag = undefined;
       await conn?.close().catch(() => undefined);
     },
-    state: () => ({ connected: channel !== undefined, consuming: consumerTag !== undefined, lastError, stepDelayMs, ...books.snapshot() }),
+    state: () => ({ connected: channel !== undefined, consuming: consumerTag !== undefined, lastError, stepDelayMs, ...books.snapshot(), ...returns.snapshot() }),
     reset() {
       books.reset();
+      returns.reset();
     },
   };
 }

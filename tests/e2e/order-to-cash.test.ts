@@ -65,7 +65,7 @@ const milestones = (t: TimelineView | undefined) => (t?.entries ?? []).map((e) =
 const count = (t: TimelineView | undefined, milestone: string) => milestones(t).filter((m) => m === milestone).length;
 
 async function deadLetters(): Promise<number> {
-  return (await allQueueCounts(vhost.name)).get("orderhub.dlq")?.messages ?? 0;
+  return (await allQueueCounts(vhost.name)).get("orderhub.dlq")?.total ?? 0;
 }
 
 /** The TMS stand-in's circuit breaker (0 closed, 1 half-open, 2 open), undefined before its first call. */

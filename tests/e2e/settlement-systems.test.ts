@@ -48,7 +48,7 @@ async function timeline(orderNumber: string): Promise<TimelineView | undefined> 
 const entriesOf = (t: TimelineView | undefined, milestone: string) => (t?.entries ?? []).filter((e) => e.milestone === milestone);
 
 async function deadLetters(): Promise<number> {
-  return (await allQueueCounts(vhost.name)).get("orderhub.dlq")?.messages ?? 0;
+  return (await allQueueCounts(vhost.name)).get("orderhub.dlq")?.total ?? 0;
 }
 
 beforeAll(async () => {
@@ -61,6 +61,8 @@ beforeAll(async () => {
   const supply = { sku: "FG-1000", warehouse: "WH-WALLDORF", type: "on-hand", quantity: 1000 };
   expect((await api("/api/master/supply", json("PATCH", [supply]))).status).toBe(200);
   expect((await api("/sandbox/wms/_stock", json("PUT", { sku: "FG-1000", warehouse: "WH-WALLDORF", quantity: 1000 }))).status).toBe(200);
+  // the returns here are received over the hub's REST route; the WMS receiving them too is tests/e2e/returns-wms.test.ts
+  expect((await api("/sandbox/wms/_returns", json("PUT", { receive: 0 }))).status).toBe(200);
   await until("the WMS consuming", async () => (await api<{ consuming: boolean }>("/sandbox/wms/_state")).body.consuming, 30_000);
 }, 120_000);
 
@@ -98,7 +100,7 @@ describe("settlement through the systems", () => {
     const orderKey = (await timeline("RET-SYS-1"))!.orderKey;
     const rma = { rma: "RMA-SYS-1", orderKey, invoice: invoiced.document, reason: "damaged in transit", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 4 }] };
     expect((await api("/api/returns", json("POST", rma))).status).toBe(201);
-    // the warehouse's goods receipt over the hub's REST route (the WMS stand-in has no receipt message): 3 of the 4 came back
+    // the warehouse's goods receipt over the hub's REST route (the WMS receives nothing here): 3 of the 4 came back
     const receipt = { document: "GR-SYS-1", warehouse: "WH-WALLDORF", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 3 }] };
     const credited = await api<{ creditNote: { creditNoteId: string; totals: { payable: number } } }>("/api/returns/RMA-SYS-1/receipt", json("POST", receipt));
     expect(credited.status, JSON.stringify(credited.body)).toBe(201);
@@ -115,7 +117,7 @@ describe("settlement through the systems", () => {
     const erp = (await api<{ arVouchers: Array<{ invoiceNumber: string; grossAmount: number; netAmount: number; taxAmount: number; customerNumber: string }> }>("/sandbox/erp/_state")).body;
     expect(erp.arVouchers.filter((v) => v.invoiceNumber === creditNote)).toEqual([expect.objectContaining({ customerNumber: "C-OPEN", grossAmount: -44.63, netAmount: -37.5, taxAmount: -7.13 })]);
     // the repeat's message has had its turn: still one credit note in finance, one voucher in ERP, one milestone
-    await until("both messages taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.settlement.returns")?.messages ?? 0) === 0, 30_000, 250);
+    await until("both messages taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.settlement.returns")?.total ?? 0) === 0, 30_000, 250);
     await new Promise((r) => setTimeout(r, 500));
     expect(entriesOf(await timeline("RET-SYS-1"), "credited")).toHaveLength(1);
     expect((await api<{ creditNotes: Array<{ number: string }> }>("/sandbox/finance/_state")).body.creditNotes.filter((c) => c.number === creditNote)).toHaveLength(1);
@@ -187,7 +189,7 @@ describe("settlement through the systems", () => {
     expect((await api("/api/consignment/C-NORTH/P1/fill-ups", json("POST", request))).status).toBe(202);
     await until("the repeat taken", async () => {
       const q = await allQueueCounts(vhost.name);
-      return (q.get("wms.delivery-notes")?.messages ?? 0) === 0 && (q.get("orderhub.consignment.wms")?.messages ?? 0) === 0 && (q.get("orderhub.consignment.fill-ups")?.messages ?? 0) === 0;
+      return (q.get("wms.delivery-notes")?.total ?? 0) === 0 && (q.get("orderhub.consignment.wms")?.total ?? 0) === 0 && (q.get("orderhub.consignment.fill-ups")?.total ?? 0) === 0;
     }, 30_000, 250);
     await new Promise((r) => setTimeout(r, 1000));
     const after = (await api<Ledger>("/api/consignment/C-NORTH/P1")).body;
@@ -216,7 +218,7 @@ describe("settlement through the systems", () => {
       const view = await timeline("IC-SYS-1");
       return entriesOf(view, "intercompany-sales-order").length && entriesOf(view, "intercompany-purchase-order").length ? view : undefined;
     }, 60_000, 250);
-    await until("the repeats taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp")?.messages ?? 0) === 0, 30_000, 250);
+    await until("the repeats taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp")?.total ?? 0) === 0, 30_000, 250);
     await new Promise((r) => setTimeout(r, 1000));
     const view = (await timeline("IC-SYS-1"))!;
     expect(view.orderKey).toBe(t.orderKey);
@@ -260,7 +262,7 @@ describe("settlement through the systems", () => {
 
     const entry = await until("the change on the timeline", async () => entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")[0], 60_000, 250);
     expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
-    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.messages ?? 0) === 0, 30_000, 250);
+    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.total ?? 0) === 0, 30_000, 250);
     await new Promise((r) => setTimeout(r, 1000));
 
     type ErpSalesOrder = { salesOrderNumber: string; externalReference: string; revision: number; changeReferences: string[]; netValue: number; status: string; lines: Array<{ lineNumber: string; quantity: number }> };
@@ -271,6 +273,46 @@ describe("settlement through the systems", () => {
     // one change, at the transfer price: 8 × 9.80
     expect(sales[0]).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: 78.4, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity: 8 })] });
     expect(entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")).toHaveLength(1);
+    expect(await deadLetters()).toBe(0);
+  }, 120_000);
+
+  it("a change on the seller's side reaches the buyer's purchase order in ERP once though it repeats", async () => {
+    const companies = [
+      { id: "DE01", name: "OrderHub Demo Manufacturing GmbH", currency: "EUR", erp: "sandbox", transferPrices: [{ sku: "FG-1000", price: 9.8, currency: "EUR" }] },
+      { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o.", currency: "EUR", erp: "sandbox" },
+    ];
+    expect((await api("/api/intercompany/companies", json("PUT", companies))).status).toBe(200);
+    expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
+    const order = { orderNumber: "IC-SYS-3", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
+    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(201);
+    const placed = await until("A's purchase order in ERP", async () => entriesOf(await timeline("IC-SYS-3"), "intercompany-purchase-order")[0], 60_000, 250);
+
+    // B can deliver 3 of the 5 only: line 10 from 5 to 3; the same change arrives twice
+    const change = { orderKey: "PL01/IC-SYS-3/0", kind: "change", from: "seller", document: "DE01-CHG-3", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 3 }] };
+    const first = await api<{ created: string[]; links: Array<{ document: string; side: string; kind: string }> }>("/api/intercompany/events", json("POST", change));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.links[0]).toMatchObject({ kind: "change", side: "buyer" });
+    const changeId = first.body.links[0].document;
+    expect((await api("/api/intercompany/events", json("POST", change))).status).toBe(200);
+
+    const entry = await until("the change on the timeline", async () => entriesOf(await timeline("IC-SYS-3"), "intercompany-changed")[0], 60_000, 250);
+    expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
+    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.total ?? 0) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    type ErpPurchaseOrder = { purchaseOrderNumber: string; externalReference: string; revision: number; changeReferences: string[]; netValue: number; status: string; lines: Array<{ lineNumber: string; quantity: number }> };
+    const documents = (await api<{ documents: Array<{ kind: string; document: string }> }>("/api/intercompany/orders/PL01/IC-SYS-3")).body.documents;
+    const hubPo = documents.find((d) => d.kind === "purchase-order")!.document;
+    const hubSo = documents.find((d) => d.kind === "sales-order")!.document;
+    const erp = (await api<{ purchaseOrders: ErpPurchaseOrder[]; salesOrders: Array<{ externalReference: string; revision: number }> }>("/sandbox/erp/_state")).body;
+    const purchases = erp.purchaseOrders.filter((o) => o.externalReference === hubPo);
+    expect(purchases).toHaveLength(1);
+    expect(purchases[0].purchaseOrderNumber).toBe(placed.document);
+    // one change, at the transfer price: 3 × 9.80
+    expect(purchases[0]).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: 29.4, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity: 3 })] });
+    // B's own sales order is not the one changed
+    expect(erp.salesOrders.filter((o) => o.externalReference === hubSo)).toEqual([expect.objectContaining({ revision: 0 })]);
+    expect(entriesOf(await timeline("IC-SYS-3"), "intercompany-changed")).toHaveLength(1);
     expect(await deadLetters()).toBe(0);
   }, 120_000);
 });

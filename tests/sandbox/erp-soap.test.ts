@@ -78,7 +78,7 @@ describe("the WSDL", () => {
     expect(wsdl).toContain('style="document"');
     const operations = Object.keys(client.describe().ErpService.ErpPort).sort();
     expect(operations).toEqual(
-      ["ChangeSalesOrder", "CreatePlannedOrder", "CreatePurchaseOrder", "CreatePurchaseRequisition", "CreateSalesOrder", "GetCustomerCredit", "GetMasterData", "GetStock", "PostARVoucher"].sort(),
+      ["ChangePurchaseOrder", "ChangeSalesOrder", "CreatePlannedOrder", "CreatePurchaseOrder", "CreatePurchaseRequisition", "CreateSalesOrder", "GetCustomerCredit", "GetMasterData", "GetStock", "PostARVoucher"].sort(),
     );
   });
 });
@@ -150,6 +150,82 @@ describe("ChangeSalesOrder", () => {
 
   it("faults for a sales order it does not have", async () => {
     expect((await faultOf("ChangeSalesOrder", { SalesOrderNumber: "999", Cancel: true })).faultstring).toBe("SalesOrderNumber: sales order 999 does not exist");
+  });
+});
+
+const purchaseOrder = (reference: string) => ({
+  ExternalReference: reference,
+  SupplierNumber: "DE01",
+  OrderDate: "2026-03-02",
+  Currency: "EUR",
+  Lines: {
+    Line: [
+      { LineNumber: "10", Sku: "FG-1000", Quantity: 5, UnitPrice: 9.8 },
+      { LineNumber: "20", Sku: "FG-1001", Quantity: 2, UnitPrice: 20 },
+    ],
+  },
+});
+
+type ErpPurchaseOrder = { purchaseOrderNumber: string; externalReference: string; status: string; revision: number; netValue: number; changeReferences: string[]; lines: Array<{ lineNumber: string; quantity: number; unitPrice: number }> };
+const purchaseOrders = async () => ((await (await fetch(`${base}/sandbox/erp/_state`)).json()) as { purchaseOrders: ErpPurchaseOrder[] }).purchaseOrders;
+
+describe("ChangePurchaseOrder", () => {
+  it("changes a purchase order once per change reference: a repeat changes nothing, quantity 0 removes a line", async () => {
+    const { PurchaseOrderNumber } = await call("CreatePurchaseOrder", purchaseOrder("PL01-PO-1"));
+    // 5 × 9.80 + 2 × 20 = 89; line 10 to 8 at 9.50, line 20 removed: 76
+    const change = { ExternalReference: "PL01-PO-1", ChangeReference: "CHG-1", Lines: { Line: [{ LineNumber: "10", Quantity: 8, UnitPrice: 9.5 }, { LineNumber: "20", Quantity: 0 }] } };
+    const first = await call("ChangePurchaseOrder", change);
+    expect(first).toMatchObject({ PurchaseOrderNumber, Changed: true, Status: "open", Revision: 1 });
+    expect(Number(first.NetValue)).toBe(76);
+    // the same change again, by number this time: nothing changes
+    const { ExternalReference: _byReference, ...byNumber } = change;
+    const again = await call("ChangePurchaseOrder", { ...byNumber, PurchaseOrderNumber });
+    expect(again).toMatchObject({ PurchaseOrderNumber, Changed: false, Revision: 1 });
+    expect(Number(again.NetValue)).toBe(76);
+    // a change without UnitPrice keeps the line's price
+    const kept = await call("ChangePurchaseOrder", { PurchaseOrderNumber, ChangeReference: "CHG-2", Lines: { Line: [{ LineNumber: "10", Quantity: 2 }] } });
+    expect(kept).toMatchObject({ Changed: true, Revision: 2 });
+    expect(Number(kept.NetValue)).toBe(19);
+    const [po] = await purchaseOrders();
+    expect(po).toMatchObject({ purchaseOrderNumber: PurchaseOrderNumber, status: "open", revision: 2, netValue: 19, changeReferences: ["CHG-1", "CHG-2"], lines: [expect.objectContaining({ lineNumber: "10", quantity: 2, unitPrice: 9.5 })] });
+    expect(po.lines).toHaveLength(1);
+  });
+
+  it("cancels a purchase order once; a cancelled one takes no change, but the cancellation's repeat is answered", async () => {
+    const { PurchaseOrderNumber } = await call("CreatePurchaseOrder", purchaseOrder("PL01-PO-2"));
+    const cancel = { ExternalReference: "PL01-PO-2", ChangeReference: "CNL-1", Cancel: true };
+    expect(await call("ChangePurchaseOrder", cancel)).toMatchObject({ Changed: true, Status: "cancelled", Revision: 1 });
+    expect(await call("ChangePurchaseOrder", cancel)).toMatchObject({ Changed: false, Status: "cancelled", Revision: 1 });
+    const fault = await faultOf("ChangePurchaseOrder", { PurchaseOrderNumber, ChangeReference: "CHG-9", Lines: { Line: [{ LineNumber: "10", Quantity: 1 }] } });
+    expect(fault).toMatchObject({ faultcode: "soap:Client", faultstring: `purchase order ${PurchaseOrderNumber} is cancelled; it cannot be changed` });
+    expect((await purchaseOrders())[0]).toMatchObject({ status: "cancelled", revision: 1, changeReferences: ["CNL-1"] });
+  });
+
+  it.each([
+    ["no order named", { ChangeReference: "X", Cancel: true }, "PurchaseOrderNumber: give PurchaseOrderNumber or ExternalReference"],
+    ["an unknown number", { PurchaseOrderNumber: "999", Cancel: true }, "PurchaseOrderNumber: purchase order 999 does not exist"],
+    ["an unknown reference", { ExternalReference: "NO-SUCH", Cancel: true }, "ExternalReference: no purchase order has the reference NO-SUCH"],
+    ["neither lines nor Cancel", { ExternalReference: "PL01-PO-3" }, "Lines: a change names at least one line, or Cancel"],
+    ["a negative quantity", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "10", Quantity: -1 }] } }, "Lines.Line[0] (line 10): Quantity must be 0 or more (is -1)"],
+    ["a negative price", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "10", Quantity: 1, UnitPrice: -2 }] } }, "Lines.Line[0] (line 10): UnitPrice must be 0 or more (is -2)"],
+    ["removing a line it lacks", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "30", Quantity: 0 }] } }, "Lines.Line[0]: purchase order 4500000001 has no line 30 to remove"],
+    ["a new line without its price", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "30", Sku: "FG-1000", Quantity: 1 }] } }, "Lines.Line[0] (line 30): UnitPrice is missing"],
+    ["another item on a line", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "10", Sku: "FG-1001", Quantity: 1 }] } }, "Lines.Line[0] (line 10): Sku FG-1001 differs from the line's FG-1000"],
+    ["removing every line", { ExternalReference: "PL01-PO-3", Lines: { Line: [{ LineNumber: "10", Quantity: 0 }, { LineNumber: "20", Quantity: 0 }] } }, "purchase order 4500000001: the change removes every line; cancel the order instead"],
+  ])("refuses %s with a soap:Client fault naming it, and leaves the order as it was", async (_what, change, faultstring) => {
+    await call("CreatePurchaseOrder", purchaseOrder("PL01-PO-3"));
+    const fault = await faultOf("ChangePurchaseOrder", change);
+    expect(fault.faultcode).toBe("soap:Client");
+    expect(fault.faultstring).toContain(faultstring);
+    expect((await purchaseOrders())[0]).toMatchObject({ revision: 0, netValue: 89, changeReferences: [] });
+  });
+
+  it("adds a line the order lacks, with its item and price", async () => {
+    await call("CreatePurchaseOrder", purchaseOrder("PL01-PO-4"));
+    const added = await call("ChangePurchaseOrder", { ExternalReference: "PL01-PO-4", ChangeReference: "CHG-ADD", Lines: { Line: [{ LineNumber: "30", Sku: "FG-1002", Quantity: 3, UnitPrice: 4 }] } });
+    expect(added).toMatchObject({ Changed: true, Revision: 1 });
+    expect(Number(added.NetValue)).toBe(101);
+    expect((await purchaseOrders())[0].lines.map((l) => l.lineNumber)).toEqual(["10", "20", "30"]);
   });
 });
 
