@@ -35,6 +35,8 @@ const DEFINITION: Record<MasterKind, string> = {
   supply: "supply",
   reservations: "reservation",
   openItems: "openItem",
+  companies: "company",
+  transferPrices: "transferPrice",
 };
 
 interface Validators {

@@ -1,15 +1,13 @@
 import type { Invoice } from "../domain/fulfilment/invoice";
-import type { Supply } from "../domain/master/types";
+import type { OpenItem, Supply } from "../domain/master/types";
 import { SettlementError } from "../domain/settlement/common";
-import { intercompanyOrderDocuments, mirrorChange, mirrorSellerDocument, type Company, type IntercompanyOrder, type SellerDocument, type Side, type TransferPrice } from "../domain/settlement/intercompany";
-import { checkRma, creditNoteFor, creditNoteVoucher, type GoodsReceipt, type Rma } from "../domain/settlement/returns";
+import { checkRma, creditNoteFor, creditNoteVoucher, type CreditNote, type GoodsReceipt, type Rma } from "../domain/settlement/returns";
 import { ublCreditNoteXml } from "../domain/settlement/ubl-credit-note";
-import type { LinkRecord } from "../store/settlement-types";
-import type { HubStore } from "../store/types";
+import type { HubStore, MasterWrite } from "../store/types";
 import type { MasterDataService } from "./master-data";
 
 /**
- * Returns and inter-company documents at work: each reads what its rule needs from the store, asks the rule in
+ * Returns at work: each reads what its rule needs from the store, asks the rule in
  * domain/settlement/, and writes the result once.
  */
 
@@ -50,7 +48,7 @@ export async function receiveReturn(store: HubStore, master: MasterDataService, 
   const before = (await store.settlement.creditNotes({ rma: rmaId })).filter((n) => n.receipt !== receipt.document);
   const known = (await store.settlement.creditNotes({ rma: rmaId })).find((n) => n.receipt === receipt.document);
   if (known) {
-    const creditNote = JSON.parse(known.summary);
+    const creditNote = JSON.parse(known.summary) as CreditNote;
     return { outcome: "repeat" as const, creditNote, xml: known.xml, voucher: creditNoteVoucher(creditNote) };
   }
   const result = creditNoteFor(record, receipt, invoice, before.flatMap((n) => n.lines), issueDate);
@@ -58,67 +56,37 @@ export async function receiveReturn(store: HubStore, master: MasterDataService, 
   const cn = result.creditNote;
   const xml = ublCreditNoteXml(cn);
   const voucher = creditNoteVoucher(cn);
-  const written = await store.settlement.recordCreditNote({
-    creditNoteId: cn.creditNoteId, rma: rmaId, receipt: receipt.document, invoice: invoice.invoiceId, customer: record.customer, amount: cn.totals.payable, currency: cn.currency,
-    issuedAt: issueDate, lines: cn.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })), summary: JSON.stringify(cn), xml, recordedAt: now,
-  });
+  const restore = await stockAndCredit(master, receipt, record.customer, cn.creditNoteId, cn.totals.payable);
+  const written = await store.settlement.recordCreditNote(
+    {
+      creditNoteId: cn.creditNoteId, rma: rmaId, receipt: receipt.document, invoice: invoice.invoiceId, customer: record.customer, amount: cn.totals.payable, currency: cn.currency,
+      issuedAt: issueDate, lines: cn.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })), summary: JSON.stringify(cn), xml, recordedAt: now,
+    },
+    restore,
+  );
   if (written.outcome === "exists") return { outcome: "repeat" as const, creditNote: JSON.parse(written.record.summary), xml: written.record.xml, voucher };
-  await restoreStockAndCredit(master, receipt, record.customer, cn.creditNoteId, cn.totals.payable);
+  // the store holds it already; the master data's memory and index take the same records
+  await master.applyBundle(Object.fromEntries(restore.map((w) => [w.kind, "records" in w ? w.records : []])), "upsert", `return ${receipt.document} (credit note ${cn.creditNoteId})`);
   return { outcome: "credit-note" as const, creditNote: cn, xml, voucher };
 }
 
-/** What came back goes on hand in the receiving warehouse (else the first by priority); the credit lowers the exposure. */
-async function restoreStockAndCredit(master: MasterDataService, receipt: GoodsReceipt, customer: string, creditNoteId: string, amount: number): Promise<void> {
+/**
+ * What came back goes on hand in the receiving warehouse (else the first by priority), and the credit lowers the
+ * customer's exposure as a negative open item under the credit note's number: master data written in the credit
+ * note's own transaction, so a crash leaves both or neither, and a repeated receipt restores nothing again.
+ */
+async function stockAndCredit(master: MasterDataService, receipt: GoodsReceipt, customer: string, creditNoteId: string, amount: number): Promise<MasterWrite[]> {
   const index = await master.ready();
   const warehouse = receipt.warehouse ?? [...index.warehouses.values()].sort((a, b) => a.priority - b.priority)[0]?.id;
-  if (warehouse) {
-    const supply = master.records("supply") as Supply[];
-    const records = receipt.lines.map((l) => {
-      const onHand = supply.find((s) => s.sku === l.sku && s.warehouse === warehouse && s.type === "on-hand" && !s.date);
-      return { sku: l.sku, warehouse, type: "on-hand", quantity: (onHand?.quantity ?? 0) + l.quantity };
-    });
-    await master.upsert("supply", records, `return ${receipt.document}`);
-  }
-  if (index.customers.has(customer)) await master.upsert("openItems", [{ customer, type: "invoice", document: creditNoteId, amount: -amount }], `credit note ${creditNoteId}`);
-}
-
-/** The group's companies (master data for inter-company orders), each with the transfer prices it sells at. */
-export type GroupCompany = Company & { transferPrices?: TransferPrice[] };
-
-async function group(store: HubStore): Promise<{ companies: GroupCompany[]; prices: (seller: string) => TransferPrice[] }> {
-  const companies = (await store.settlement.companies()) as GroupCompany[];
-  return { companies, prices: (seller) => companies.find((c) => c.id === seller)?.transferPrices ?? [] };
-}
-
-const link = (orderKey: string, source: string, d: ReturnType<typeof intercompanyOrderDocuments>["salesOrder"], now: number): LinkRecord => ({
-  orderKey, kind: d.kind, source, side: d.side, document: d.id, body: d, recordedAt: now,
-});
-
-/** B's sales order and A's purchase order, each once however often the order comes. */
-export async function placeIntercompanyOrder(store: HubStore, order: IntercompanyOrder, now = Date.now()) {
-  const g = await group(store);
-  const { salesOrder, purchaseOrder } = intercompanyOrderDocuments(order, g.companies, g.prices(order.seller));
-  return store.settlement.recordLinks([link(order.orderKey, order.orderKey, salesOrder, now), link(order.orderKey, order.orderKey, purchaseOrder, now)]);
-}
-
-async function placedOrder(store: HubStore, orderKey: string): Promise<IntercompanyOrder> {
-  const so = (await store.settlement.links(orderKey)).find((l) => l.kind === "sales-order");
-  if (!so) throw new NotFound(`intercompany order ${orderKey}: not placed (POST /api/intercompany/orders first)`);
-  const po = (await store.settlement.links(orderKey)).find((l) => l.kind === "purchase-order")!;
-  const parts = orderKey.split("/");
-  return { orderKey, orderNumber: parts.slice(1, -1).join("/"), buyer: po.body.company, seller: so.body.company, issueDate: "", lines: so.body.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })) };
-}
-
-/** B's delivery or invoice mirrored on A's side, or a change or cancellation from one side on the other: once per source document. */
-export async function mirrorIntercompany(store: HubStore, orderKey: string, input: { from: Side; kind: SellerDocument["kind"] | "change" | "cancel"; document: string; lines?: SellerDocument["lines"]; amount?: number }, now = Date.now()) {
-  const order = await placedOrder(store, orderKey);
-  const g = await group(store);
-  const prices = g.prices(order.seller);
-  if (input.kind === "delivery" || input.kind === "invoice") {
-    if (input.from !== "seller") throw new SettlementError(`intercompany order ${orderKey}: a ${input.kind} comes from the seller's side (${order.seller})`);
-    const { document, notes } = mirrorSellerDocument(order, { kind: input.kind, document: input.document, lines: input.lines ?? [], ...(input.amount !== undefined ? { amount: input.amount } : {}) }, g.companies, prices);
-    return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes };
-  }
-  const document = mirrorChange(order, input.from, { document: input.document, purpose: input.kind, ...(input.lines ? { lines: input.lines } : {}) }, g.companies, prices);
-  return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes: [] as string[] };
+  const received = new Map<string, number>();
+  for (const l of receipt.lines) received.set(l.sku, (received.get(l.sku) ?? 0) + l.quantity);
+  const onHand = master.records("supply") as Supply[];
+  const supply = warehouse
+    ? [...received].map(([sku, quantity]) => {
+        const held = onHand.find((s) => s.sku === sku && s.warehouse === warehouse && s.type === "on-hand" && !s.date);
+        return { sku, warehouse, type: "on-hand" as const, quantity: (held?.quantity ?? 0) + quantity };
+      })
+    : [];
+  const openItems: OpenItem[] = [{ customer, type: "invoice", document: creditNoteId, amount: -amount }];
+  return [...(supply.length ? [{ kind: "supply" as const, mode: "upsert" as const, records: supply }] : []), { kind: "openItems", mode: "upsert", records: openItems }];
 }

@@ -41,8 +41,8 @@ export class SystemAddressError extends Error {
 export interface SystemAddress {
   /** For the ERP, its WSDL's URL; for the others, the base URL their paths are relative to. */
   url: string;
-  /** Where it came from: the sandbox, the environment, or the config node. */
-  from: "sandbox" | "environment" | "node";
+  /** Where it came from: the sandbox, the environment, the config node, or a company's master data. */
+  from: "sandbox" | "environment" | "node" | "master-data";
 }
 
 /** The address of `system` now; throws SystemAddressError naming what to set when there is none. */
@@ -56,4 +56,15 @@ export function systemAddress(system: SystemName, configured?: string, env: Reco
     `${system.toUpperCase()} has no address: set ${variable ?? "its address in the system's config node"}` +
       `${variable ? " or the address in its config node" : ""}, or run with ORDERHUB_SANDBOX=on`,
   );
+}
+
+/**
+ * The ERP of a company of the group (master data `companies`, for inter-company documents): while the sandbox is on,
+ * the company's own book in the stand-in ERP (`/sandbox/erp/companies/<id>`); else the WSDL address the company's
+ * record gives; else undefined, and the call goes to the hub's own ERP.
+ */
+export function companyErpAddress(company: { id: string; erp?: string }): SystemAddress | undefined {
+  if (sandboxBase) return { url: `${sandboxBase}/sandbox/erp/companies/${encodeURIComponent(company.id)}?wsdl`, from: "sandbox" };
+  if (company.erp?.trim()) return { url: company.erp.trim(), from: "master-data" };
+  return undefined;
 }

@@ -61,7 +61,8 @@ export class FaultSwitches {
    */
   middleware(fault?: (res: Response, status: number, message: string) => void): (req: Request, res: Response, next: NextFunction) => void {
     return (req, res, next) => {
-      if (req.path.startsWith("/_")) return next();
+      // control routes (`/_…`), a stand-in's own sub-systems' too (the ERP's `/companies/<id>/_state`), are never faulted
+      if (/(^|\/)_/.test(req.path)) return next();
       // once per call: the framework and a stand-in's own router may both put these switches in front of a route
       if (res.locals.sandboxFaults === this) return next();
       res.locals.sandboxFaults = this;

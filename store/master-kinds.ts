@@ -28,6 +28,8 @@ export const MASTER_KINDS: readonly MasterKindSpec[] = [
   spec("supply", "supply", "supply record", "sku", "warehouse", "type", "date"),
   spec("reservations", "reservations", "reservation", "order", "sku", "warehouse"),
   spec("openItems", "open-items", "open item", "customer", "document"),
+  spec("companies", "companies", "company", "id"),
+  spec("transferPrices", "transfer-prices", "transfer price", "sku", "from", "to"),
 ];
 
 const byKind = new Map(MASTER_KINDS.map((s) => [s.kind, s]));
@@ -63,6 +65,8 @@ export function describeKey(spec: MasterKindSpec, record: object): string {
       return `${r.sku} in ${r.warehouse} for order ${r.order}`;
     case "openItems":
       return `${r.document} of customer ${r.customer}`;
+    case "transferPrices":
+      return `${r.sku} from ${r.from}${r.to ? ` to ${r.to}` : " to any company"}`;
     default:
       return String(r[spec.keyFields[0]]);
   }

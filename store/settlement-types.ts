@@ -6,7 +6,8 @@
  */
 import type { Movement } from "../domain/settlement/consignment";
 import type { DunningLevel, DunningNotice } from "../domain/settlement/dunning";
-import type { Company, SideDocument } from "../domain/settlement/intercompany";
+import type { SideDocument } from "../domain/settlement/intercompany";
+import type { MasterWrite } from "./types";
 import type { Allocation } from "../domain/settlement/payment-application";
 import type { ReconciliationReport } from "../domain/settlement/reconciliation";
 import type { Rma, RmaLine } from "../domain/settlement/returns";
@@ -110,8 +111,11 @@ export interface SettlementStore {
   recordRma(rma: RmaRecord): Promise<{ outcome: "recorded" } | { outcome: "exists"; record: RmaRecord }>;
   rma(rma: string): Promise<RmaRecord | undefined>;
   rmasForOrder(orderKey: string): Promise<RmaRecord[]>;
-  /** The credit note, once per RMA and receipt; the RMA becomes received. */
-  recordCreditNote(note: CreditNoteRecord): Promise<{ outcome: "recorded" } | { outcome: "exists"; record: CreditNoteRecord }>;
+  /**
+   * The credit note, once per RMA and receipt; the RMA becomes received. `master`: master data written in the same
+   * transaction (the stock back on hand, the credit as an open item), so a crash leaves both or neither.
+   */
+  recordCreditNote(note: CreditNoteRecord, master?: readonly MasterWrite[]): Promise<{ outcome: "recorded" } | { outcome: "exists"; record: CreditNoteRecord }>;
   creditNotes(query: { rma?: string; customer?: string }): Promise<CreditNoteRecord[]>;
 
   /** A delivery, invoice or payment, once per kind and document. */
@@ -131,8 +135,6 @@ export interface SettlementStore {
   /** Records notices; returns those not recorded before (each level once per invoice). */
   recordNotices(notices: readonly DunningNotice[], now: number): Promise<DunningNotice[]>;
 
-  putCompanies(companies: readonly Company[]): Promise<number>;
-  companies(): Promise<Company[]>;
   /** Each link once by (order, kind, source): `created` says which were new; `links` are the stored ones. */
   recordLinks(links: readonly LinkRecord[]): Promise<{ created: string[]; links: LinkRecord[] }>;
   links(orderKey: string): Promise<LinkRecord[]>;

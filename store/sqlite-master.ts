@@ -21,8 +21,9 @@ function packRecords(kind: MasterKind, records: readonly object[], keysOnly: boo
     if (typeof record !== "object" || record === null) throw new Error(`store: ${kind}[${i}] is not a record`);
     const keys = keyValues(spec, record);
     spec.keyFields.forEach((field, k) => {
-      // a supply record without a date is the undated one; every other key part must be there
-      if (keys[k] === "" && !(kind === "supply" && field === "date")) throw new Error(`store: ${kind}[${i}] has no ${field}`);
+      // a supply record without a date is the undated one, a transfer price without `to` the one for any buyer;
+      // every other key part must be there
+      if (keys[k] === "" && !(kind === "supply" && field === "date") && !(kind === "transferPrices" && field === "to")) throw new Error(`store: ${kind}[${i}] has no ${field}`);
     });
     parts.push(...keys, keysOnly ? "" : JSON.stringify(record));
   });

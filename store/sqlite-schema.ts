@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /** Schema steps, applied in order; PRAGMA user_version remembers how far a database file has come. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `CREATE TABLE idempotency_keys (
      scope       TEXT    NOT NULL,
      key         TEXT    NOT NULL,
@@ -392,6 +392,25 @@ const MIGRATIONS: string[] = [
      recorded_at  INTEGER NOT NULL,
      PRIMARY KEY (order_key, kind, source)
    );`,
+  // Step 14 (the group as master data). The companies of the group and their transfer prices become master data kinds
+  // (store/master-kinds.ts: PUT /api/master/companies, /transfer-prices, the ERP's sync); the companies step 13 kept
+  // with their prices inside move over, each price sold `from` the company that held it. A price for any buyer is
+  // kept with to_company ''.
+  `CREATE TABLE master_companies (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE master_transfer_prices (
+     sku          TEXT NOT NULL,
+     from_company TEXT NOT NULL,
+     to_company   TEXT NOT NULL,
+     record       TEXT NOT NULL,
+     PRIMARY KEY (sku, from_company, to_company)
+   );
+   INSERT INTO master_companies (id, record) SELECT id, json_remove(record, '$.transferPrices') FROM intercompany_companies;
+   INSERT OR REPLACE INTO master_transfer_prices (sku, from_company, to_company, record)
+     SELECT json_extract(p.value, '$.sku'), COALESCE(json_extract(p.value, '$.from'), c.id), COALESCE(json_extract(p.value, '$.to'), ''),
+            json_set(p.value, '$.from', COALESCE(json_extract(p.value, '$.from'), c.id))
+       FROM intercompany_companies c, json_each(c.record, '$.transferPrices') p
+      WHERE json_extract(p.value, '$.sku') IS NOT NULL;
+   DROP TABLE intercompany_companies;`,
 ];
 
 /** WAL, and synchronous=NORMAL: a killed process loses nothing committed; a power cut may lose the last commits. */

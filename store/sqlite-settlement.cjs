@@ -4,6 +4,8 @@
 // stock. Plain JavaScript, as the writer is. The tables are schema step 13.
 "use strict";
 
+const { masterStore } = require("./sqlite-master.cjs");
+
 const SQL = {
   movements: `SELECT customer, site, sku, kind, quantity, document, at FROM consignment_movements WHERE customer = ? AND site = ? ORDER BY id`,
   movementCount: `SELECT COUNT(*) FROM consignment_movements WHERE customer = ? AND site = ?`,
@@ -32,8 +34,6 @@ const SQL = {
   runBefore: `SELECT * FROM reconciliation_runs WHERE id < ? ORDER BY id DESC LIMIT 1`,
   dunningOf: `SELECT level FROM dunning_notices WHERE invoice = ?`,
   dunningInsert: `INSERT INTO dunning_notices (invoice, level, customer, at, notice, recorded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (invoice, level) DO NOTHING`,
-  companyPut: `INSERT INTO intercompany_companies (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`,
-  companies: `SELECT record FROM intercompany_companies ORDER BY id`,
   linkInsert: `INSERT INTO intercompany_links (order_key, kind, source, side, document, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_key, kind, source) DO NOTHING`,
   linkGet: `SELECT * FROM intercompany_links WHERE order_key = ? AND kind = ? AND source = ?`,
   links: `SELECT * FROM intercompany_links WHERE order_key = ? ORDER BY recorded_at, rowid`,
@@ -56,8 +56,8 @@ const linkOf = (r) => r && { orderKey: r.order_key, kind: r.kind, source: r.sour
 
 function settlementStore(db) {
   const s = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]));
+  const master = masterStore(db);
   s.movementCount.pluck();
-  s.companies.pluck();
   s.dunningOf.pluck();
 
   const recordMovements = db.transaction((movements, expected, now) => {
@@ -84,11 +84,13 @@ function settlementStore(db) {
     return { committed: true, result: { outcome: "recorded" } };
   });
 
-  const recordCreditNote = db.transaction((n) => {
+  const recordCreditNote = db.transaction((n, masterWrites) => {
     const known = s.noteGet.get(n.creditNoteId);
     if (known) return { committed: false, result: { outcome: "exists", record: noteOf(known) } };
     s.noteInsert.run(n.creditNoteId, n.rma, n.receipt, n.invoice, n.customer, n.amount, n.currency, n.issuedAt, JSON.stringify(n.lines), n.summary, n.xml, n.recordedAt);
     s.rmaReceived.run(n.rma);
+    // the stock back on hand and the credit, packed on the main thread (store/sqlite-master.ts), in this same transaction
+    if (masterWrites && masterWrites.length) master.handle({ master: "write", writes: masterWrites });
     return { committed: true, result: { outcome: "recorded" } };
   });
 
@@ -102,11 +104,6 @@ function settlementStore(db) {
   const recordNotices = db.transaction((notices, now) => {
     const fresh = notices.filter((n) => s.dunningInsert.run(n.invoice, n.level, n.customer, n.at, JSON.stringify(n), now).changes === 1);
     return { committed: fresh.length > 0, result: fresh };
-  });
-
-  const putCompanies = db.transaction((companies) => {
-    for (const c of companies) s.companyPut.run(c.id, JSON.stringify(c));
-    return { committed: true, result: companies.length };
   });
 
   const recordLinks = db.transaction((links) => {
@@ -149,7 +146,7 @@ function settlementStore(db) {
       case "rmasForOrder":
         return read(s.rmasOrder.all(m.orderKey).map(rmaOf));
       case "recordCreditNote":
-        return recordCreditNote(m.note);
+        return recordCreditNote(m.note, m.masterWrites);
       case "creditNotes":
         return read((m.query.rma ? s.notesRma.all(m.query.rma) : s.notesCustomer.all(m.query.customer ?? "")).map(noteOf));
       case "recordDocument": {
@@ -175,10 +172,6 @@ function settlementStore(db) {
         return read(m.invoiceIds.map((i) => [i, s.dunningOf.all(i)]));
       case "recordNotices":
         return recordNotices(m.notices, m.now);
-      case "putCompanies":
-        return putCompanies(m.companies);
-      case "companies":
-        return read(s.companies.all().map((r) => JSON.parse(r)));
       case "recordLinks":
         return recordLinks(m.links);
       case "links":

@@ -2,9 +2,10 @@
 // arguments go, plain records come back.
 import type { Movement } from "../domain/settlement/consignment";
 import type { DunningLevel, DunningNotice } from "../domain/settlement/dunning";
-import type { Company } from "../domain/settlement/intercompany";
 import type { ReconciliationReport } from "../domain/settlement/reconciliation";
+import { packMasterWrites } from "./sqlite-master";
 import type { SendToWriter } from "./sqlite-orders";
+import type { MasterWrite } from "./types";
 import type {
   AppliedPayment,
   CountRecord,
@@ -61,8 +62,8 @@ export class SqliteSettlementStore implements SettlementStore {
     return this.ask("rmasForOrder", { orderKey });
   }
 
-  recordCreditNote(note: CreditNoteRecord): Promise<{ outcome: "recorded" } | { outcome: "exists"; record: CreditNoteRecord }> {
-    return this.ask("recordCreditNote", { note });
+  recordCreditNote(note: CreditNoteRecord, master: readonly MasterWrite[] = []): Promise<{ outcome: "recorded" } | { outcome: "exists"; record: CreditNoteRecord }> {
+    return this.ask("recordCreditNote", { note, masterWrites: packMasterWrites(master) });
   }
 
   creditNotes(query: { rma?: string; customer?: string }): Promise<CreditNoteRecord[]> {
@@ -103,14 +104,6 @@ export class SqliteSettlementStore implements SettlementStore {
 
   recordNotices(notices: readonly DunningNotice[], now: number): Promise<DunningNotice[]> {
     return this.ask("recordNotices", { notices: [...notices], now });
-  }
-
-  putCompanies(companies: readonly Company[]): Promise<number> {
-    return this.ask("putCompanies", { companies: [...companies] });
-  }
-
-  companies(): Promise<Company[]> {
-    return this.ask("companies");
   }
 
   recordLinks(links: readonly LinkRecord[]): Promise<{ created: string[]; links: LinkRecord[] }> {

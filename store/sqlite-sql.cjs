@@ -15,6 +15,8 @@ const masterTables = {
   supply: { table: "master_supply", keys: ["sku", "warehouse", "supply_type", "supply_date"] },
   reservations: { table: "master_reservations", keys: ["order_ref", "sku", "warehouse"] },
   openItems: { table: "master_open_items", keys: ["customer", "document"] },
+  companies: { table: "master_companies", keys: ["id"] },
+  transferPrices: { table: "master_transfer_prices", keys: ["sku", "from_company", "to_company"] },
 };
 
 /** One kind's statements. Plain SQL that PostgreSQL takes as it is (ON CONFLICT … DO UPDATE, no rowid). */

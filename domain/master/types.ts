@@ -145,6 +145,25 @@ export interface OpenItem {
   dueDate?: string;
 }
 
+/** A company of the group, for inter-company orders (domain/settlement/intercompany.ts). */
+export interface Company {
+  id: string;
+  name: string;
+  /** The currency it invoices in. */
+  currency: string;
+  /** The WSDL address of its ERP, where its side's documents go; absent: the hub's own ERP. */
+  erp?: string;
+}
+
+/** The group's price of an item that company `from` sells to company `to` (absent: to any company of the group). */
+export interface TransferPrice {
+  sku: string;
+  from: string;
+  to?: string;
+  price: number;
+  currency: string;
+}
+
 export type WarehouseStrategy = "priority" | "fewest-splits" | "nearest";
 
 export interface Settings {
@@ -194,5 +213,7 @@ export interface MasterData {
   supply?: Supply[];
   reservations?: Reservation[];
   openItems?: OpenItem[];
+  companies?: Company[];
+  transferPrices?: TransferPrice[];
   settings?: Partial<Settings>;
 }

@@ -44,6 +44,8 @@ export const SIDE_MILESTONES = [
   "intercompany-sales-order",
   "intercompany-purchase-order",
   "intercompany-changed",
+  "intercompany-goods-receipt",
+  "intercompany-supplier-invoice",
 ] as const;
 
 export type ForwardMilestone = (typeof FORWARD_MILESTONES)[number];
@@ -135,6 +137,8 @@ const FULFILMENT: Readonly<Record<string, { milestone: Milestone; system: string
   "intercompany.sales-order-created": { milestone: "intercompany-sales-order", system: "erp" },
   "intercompany.purchase-order-created": { milestone: "intercompany-purchase-order", system: "erp" },
   "intercompany.order-changed-in-erp": { milestone: "intercompany-changed", system: "erp" },
+  "intercompany.goods-received": { milestone: "intercompany-goods-receipt", system: "erp" },
+  "intercompany.supplier-invoice-booked": { milestone: "intercompany-supplier-invoice", system: "erp" },
 };
 
 /** The decision rule behind each decision milestone. */

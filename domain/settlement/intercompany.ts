@@ -1,4 +1,5 @@
 import { documentId } from "../fulfilment/ids";
+import type { Company, TransferPrice } from "../master/types";
 import { fromMinor, toMinor } from "../order/money";
 import { SettlementError, money } from "./common";
 
@@ -10,14 +11,7 @@ import { SettlementError, money } from "./common";
  * the store keeps each once (intercompany_links).
  */
 
-/** A company of the group, as master data: its ERP endpoint, and how the other companies name it. */
-export interface Company {
-  id: string;
-  name: string;
-  currency: string;
-  /** The ERP this company's documents go to (a SOAP or REST URL). */
-  erp: string;
-}
+export type { Company, TransferPrice };
 
 export interface IntercompanyLine {
   lineNumber: string;
@@ -37,15 +31,6 @@ export interface IntercompanyOrder {
   lines: IntercompanyLine[];
 }
 
-/** The group's transfer price of an item between two companies (else any pair). */
-export interface TransferPrice {
-  sku: string;
-  price: number;
-  currency: string;
-  from?: string;
-  to?: string;
-}
-
 export type Side = "buyer" | "seller";
 
 export interface SideDocument {
@@ -53,7 +38,8 @@ export interface SideDocument {
   kind: "sales-order" | "purchase-order" | "goods-receipt" | "supplier-invoice" | "change" | "cancellation";
   side: Side;
   company: string;
-  erp: string;
+  /** The company's ERP (its WSDL address); absent: the hub's own ERP. */
+  erp?: string;
   id: string;
   /** The document on the other side it mirrors. */
   counterpart: string;
@@ -71,8 +57,8 @@ function company(companies: readonly Company[], id: string, role: string, orderK
 
 function priced(order: IntercompanyOrder, lines: readonly IntercompanyLine[], prices: readonly TransferPrice[], currency: string) {
   const out = lines.map((l) => {
-    const p =
-      prices.find((t) => t.sku === l.sku && t.from === order.seller && t.to === order.buyer) ?? prices.find((t) => t.sku === l.sku && t.from === undefined && t.to === undefined);
+    // the price agreed for this buyer, else the seller's price to any company of the group
+    const p = prices.find((t) => t.sku === l.sku && t.from === order.seller && t.to === order.buyer) ?? prices.find((t) => t.sku === l.sku && t.from === order.seller && t.to === undefined);
     if (!p) throw new SettlementError(`intercompany order ${order.orderKey}: line ${l.lineNumber} (${l.sku}) has no transfer price from ${order.seller} to ${order.buyer}`);
     if (p.currency !== currency) throw new SettlementError(`intercompany order ${order.orderKey}: the transfer price of ${l.sku} is in ${p.currency}, ${order.seller} invoices in ${currency}`);
     return { ...l, price: p.price, amount: fromMinor(toMinor(l.quantity * p.price, currency), currency) };

@@ -66,6 +66,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "payment-apply": { version: 1, migrations: [] },
   "settlement-record": { version: 1, migrations: [] },
   "return-receipt": { version: 1, migrations: [] },
+  "intercompany-order": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

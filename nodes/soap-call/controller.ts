@@ -1,5 +1,8 @@
 import { SoapFaultError, type OperationRef } from "../../connectors/soap";
+import type { Company } from "../../domain/master/types";
 import { soapCallDuration, soapCallsTotal } from "../../observability/metrics";
+import { getMasterData } from "../../runtime/master-data";
+import { companyErpAddress, SystemAddressError } from "../../runtime/systems";
 import { erpSystemOf } from "../erp-system/controller";
 import { releaseOutbox } from "../shared/outbox";
 import { deliveryState, stillWorking } from "../shared/settlement";
@@ -28,6 +31,25 @@ export function argsOf(msg: HubMessage, operation: string): Record<string, unkno
   if (typeof p === "object" && !Array.isArray(p) && !Buffer.isBuffer(p)) return p as Record<string, unknown>;
   const is = Buffer.isBuffer(p) ? "a Buffer" : Array.isArray(p) ? "an array" : `a ${typeof p}`;
   return `operation ${operation}: msg.payload must be an object with the operation's arguments (is ${is})`;
+}
+
+/**
+ * Where the call goes: the ERP of the company `msg.company` names (a company of the group in master data: inter-company
+ * documents go to each side's own ERP), else the erp-system's address. An address that cannot be had is a
+ * SystemAddressError naming what to set.
+ */
+async function addressFor(msg: HubMessage, erp: NonNullable<ReturnType<typeof erpSystemOf>>): Promise<string> {
+  const id = msg.company;
+  if (id !== undefined && id !== null && id !== "") {
+    if (typeof id !== "string") throw new SystemAddressError(`msg.company must be a company id (is ${JSON.stringify(id)})`);
+    const master = getMasterData();
+    await master.ready();
+    const company = (master.records("companies") as Company[]).find((c) => c.id === id);
+    if (!company) throw new SystemAddressError(`company ${id} is not a company of the group (master data: companies), so its ERP is unknown`);
+    const own = companyErpAddress(company);
+    if (own) return own.url;
+  }
+  return erp.address().url;
 }
 
 /**
@@ -76,23 +98,18 @@ export class SoapCallController {
     };
     const args = argsOf(msg, ref.operation);
     if (typeof args === "string") return this.fail(msg, new Error(`soap-call: ${system} ${args}`), done);
-    let address: string;
-    try {
-      address = erp.address().url;
-    } catch (err) {
-      finished("failed");
-      return this.fail(msg, new Error(`soap-call: ${system} operation ${ref.operation}: ${(err as Error).message}`), done);
-    }
     this.calls++;
-    erp.system
-      .call(address, ref, args, {
+    addressFor(msg, erp)
+      .then((address) =>
+        erp.system.call(address, ref, args, {
         signal: this.aborter.signal,
         onRetry: (attempt, reason, delayMs) => {
           soapCallsTotal.inc({ system, operation: ref.operation, outcome: "retried" });
           stillWorking(msg);
           this.node.status({ fill: "yellow", shape: "ring", text: `${ref.operation}: ${reason.slice(0, 30)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s` });
         },
-      })
+        }),
+      )
       .then(
         ({ result }) => {
           finished("ok");
@@ -103,6 +120,10 @@ export class SoapCallController {
           done();
         },
         (err: Error) => {
+          if (err instanceof SystemAddressError) {
+            finished("failed");
+            return this.fail(msg, new Error(`soap-call: ${system} operation ${ref.operation}: ${err.message}`), done);
+          }
           const fault = err instanceof SoapFaultError;
           finished(fault ? "fault" : "failed");
           this.failures++;

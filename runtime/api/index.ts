@@ -15,6 +15,7 @@ import { planningTasksRouter } from "./planning-tasks";
 import { getPlanningBook } from "../../store/planning-book";
 import { timelineRouter } from "./timeline";
 import { settlementRouter } from "./settlement";
+import { intercompanyRouter } from "./intercompany";
 import { consignmentRouter } from "./consignment";
 import { getOrderBook } from "../order-book";
 import type { BrokerConnection } from "../../connectors/amqp";
@@ -51,6 +52,7 @@ export function apiRouter(deps: ApiDeps): Router {
   // consignment, returns, reconciliation, statements, payments, inter-company (docs/SETTLEMENT.md)
   router.use(consignmentRouter({ store: deps.store, broker: deps.broker, master: deps.master }));
   router.use(settlementRouter({ store: deps.store, broker: deps.broker, master: deps.master }));
+  router.use(intercompanyRouter({ store: deps.store, broker: deps.broker, master: deps.master }));
   router.use(timelineRouter({ timeline: () => deps.store().timeline }));
   router.use(decisionsRouter({ book: getOrderBook, store: deps.store, broker: deps.broker }));
   router.use(ordersRouter(deps.broker));
@@ -64,7 +66,7 @@ export function apiRouter(deps: ApiDeps): Router {
 export function apiNotFound(root: string): RequestHandler {
   return (req: Request, res: Response) => {
     res.status(404).json({
-      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize, GET|PUT|PATCH ${root}/master, GET|PUT|PATCH|DELETE ${root}/master/<kind>, GET|POST ${root}/master/sync, GET ${root}/approvals, GET|POST ${root}/approvals/<id>, POST ${root}/orders/evaluate, POST ${root}/orders/<number>/release, GET ${root}/orders/<number>/decisions, GET ${root}/orders[?state=…&late=true], GET ${root}/orders/<number>, GET ${root}/orders/<number>/timeline, PUT ${root}/planning/boms, GET ${root}/planning/boms/<item>[/explode|/where-used|/history], POST ${root}/planning/ecos[/<id>/preview|/submit|/decision|/apply], POST ${root}/planning/kitting, POST ${root}/planning/mrp, POST ${root}/planning/production-tasks/batch, GET ${root}/planning/production-tasks, GET ${root}/planning/shortages, POST ${root}/planning/shortages/requisitions, POST ${root}/quotes, GET ${root}/quotes/<id>, GET ${root}/planning/items/<item>/cost, GET ${root}/consignment/<customer>/<site>, POST ${root}/consignment/<customer>/<site>/movements|count, POST ${root}/returns, POST ${root}/returns/<rma>/receipt, POST ${root}/reconciliation/runs, GET ${root}/reconciliation/runs/<id>, GET ${root}/customers/<id>/statement, POST ${root}/payments, PUT ${root}/intercompany/companies, POST ${root}/intercompany/orders|events and GET ${root}/version; flows add their own with http in nodes)`,
+      error: `${req.method} ${root}${req.path}: no such route (OrderHub answers POST ${root}/orders, POST ${root}/orders/normalize, GET|PUT|PATCH ${root}/master, GET|PUT|PATCH|DELETE ${root}/master/<kind> (customers, items, … companies, transfer-prices), GET|POST ${root}/master/sync, GET ${root}/approvals, GET|POST ${root}/approvals/<id>, POST ${root}/orders/evaluate, POST ${root}/orders/<number>/release, GET ${root}/orders/<number>/decisions, GET ${root}/orders[?state=…&late=true], GET ${root}/orders/<number>, GET ${root}/orders/<number>/timeline, PUT ${root}/planning/boms, GET ${root}/planning/boms/<item>[/explode|/where-used|/history], POST ${root}/planning/ecos[/<id>/preview|/submit|/decision|/apply], POST ${root}/planning/kitting, POST ${root}/planning/mrp, POST ${root}/planning/production-tasks/batch, GET ${root}/planning/production-tasks, GET ${root}/planning/shortages, POST ${root}/planning/shortages/requisitions, POST ${root}/quotes, GET ${root}/quotes/<id>, GET ${root}/planning/items/<item>/cost, GET ${root}/consignment/<customer>/<site>, POST ${root}/consignment/<customer>/<site>/movements|count, POST ${root}/returns, POST ${root}/returns/<rma>/receipt, POST ${root}/reconciliation/runs, GET ${root}/reconciliation/runs/<id>, GET ${root}/customers/<id>/statement, POST ${root}/payments, PUT ${root}/intercompany/companies, POST ${root}/intercompany/orders|events and GET ${root}/version; flows add their own with http in nodes)`,
     });
   };
 }

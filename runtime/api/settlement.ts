@@ -2,19 +2,18 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { EVENTS_EXCHANGE, type BrokerConnection } from "../../connectors/amqp";
 import { isIsoDay } from "../../domain/order/dates";
 import { SettlementError } from "../../domain/settlement/common";
-import type { IntercompanyOrder, SideDocument } from "../../domain/settlement/intercompany";
 import type { GoodsReceipt, Rma } from "../../domain/settlement/returns";
 import { statementHtml } from "../../domain/settlement/statement";
 import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
 import { applyIncomingPayment, paymentEvent, paymentOf, runReconciliation, statementFor } from "../settlement";
-import { authoriseReturn, mirrorIntercompany, NotFound, placeIntercompanyOrder, receiveReturn, type GroupCompany } from "../settlement-returns";
+import { authoriseReturn, NotFound, receiveReturn } from "../settlement-returns";
 import { authorisedEvent, creditedEvent } from "../returns-wms";
 import { today } from "../today";
 
 /**
  * Settlement over REST: returns (RMA, goods receipt → credit note), reconciliation runs, the customer statement,
- * payments (applied, then announced as payment.received) and inter-company orders. docs/SETTLEMENT.md.
+ * payments (applied, then announced as payment.received); inter-company orders in ./intercompany.ts. docs/SETTLEMENT.md.
  */
 
 export const SETTLEMENT_JSON_LIMIT = 16 * 1024 * 1024;
@@ -54,21 +53,10 @@ function dateParam(value: unknown, name: string, fallback?: string): string {
 
 const object = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
-/** intercompany.order-changed: the mirrored change (its id the ChangeReference) with the order's two documents. */
-async function publishIntercompanyChange(deps: SettlementApiDeps, orderKey: string, source: string, change: SideDocument | undefined): Promise<void> {
-  if (!change) throw new Error(`intercompany order ${orderKey}: the change ${source} was not recorded`);
-  const links = await deps.store().settlement.links(orderKey);
-  const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
-  const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
-  const orderNumber = orderKey.split("/").slice(1, -1).join("/");
-  const event = { event: "intercompany.order-changed", orderKey, orderNumber, buyer: purchaseOrder?.company, seller: salesOrder?.company, system: "hub", document: change.id, source, kind: change.kind, to: change.side, change, salesOrder, purchaseOrder };
-  await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId: `intercompany.order-changed/${change.id}`, contentType: "application/json", appId: "orderhub", type: event.event });
-}
-
 export function settlementRouter(deps: SettlementApiDeps): Router {
   const router = express.Router();
   const day = () => today(deps.clock);
-  router.use(["/returns", "/reconciliation", "/payments", "/intercompany"], express.json({ limit: SETTLEMENT_JSON_LIMIT }));
+  router.use(["/returns", "/reconciliation", "/payments"], express.json({ limit: SETTLEMENT_JSON_LIMIT }));
 
   router.post(
     "/returns",
@@ -149,60 +137,7 @@ export function settlementRouter(deps: SettlementApiDeps): Router {
     }),
   );
 
-  router.put(
-    "/intercompany/companies",
-    handled(async (req, res) => {
-      const list = Array.isArray(req.body) ? (req.body as GroupCompany[]) : [];
-      list.forEach((c, n) => {
-        for (const f of ["id", "name", "currency", "erp"] as const) if (typeof c?.[f] !== "string" || !c[f]) throw new SettlementError(`companies[${n}].${f}: is required`);
-      });
-      res.json({ upserted: await deps.store().settlement.putCompanies(list) });
-    }),
-  );
-
-  router.post(
-    "/intercompany/orders",
-    handled(async (req, res) => {
-      const b = object(req.body) as unknown as IntercompanyOrder;
-      for (const f of ["orderNumber", "buyer", "seller"] as const) if (typeof b[f] !== "string" || !b[f]) throw new SettlementError(`${f}: is required`);
-      const order = { ...b, orderKey: b.orderKey || `${b.buyer}/${b.orderNumber}/0`, issueDate: b.issueDate || day(), lines: Array.isArray(b.lines) ? b.lines : [] };
-      const result = await placeIntercompanyOrder(deps.store(), order);
-      // for each company's ERP (flows/settlement-systems.json): the same message again on a repeat, booked once there
-      const links = await deps.store().settlement.links(order.orderKey);
-      const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
-      const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
-      const event = { event: "intercompany.order-placed", orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, seller: order.seller, system: "hub", document: order.orderKey, at: order.issueDate, salesOrder, purchaseOrder };
-      await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId: `intercompany.order-placed/${order.orderKey}`, contentType: "application/json", appId: "orderhub", type: event.event });
-      res.status(result.created.length ? 201 : 200).json({ orderKey: order.orderKey, ...result });
-    }),
-  );
-
-  router.post(
-    "/intercompany/events",
-    handled(async (req, res) => {
-      const b = object(req.body);
-      if (typeof b.orderKey !== "string" || typeof b.document !== "string") throw new SettlementError("orderKey and document: are required");
-      const kind = b.kind as "delivery" | "invoice" | "change" | "cancel";
-      if (!["delivery", "invoice", "change", "cancel"].includes(kind)) throw new SettlementError(`kind: must be delivery, invoice, change or cancel, is ${JSON.stringify(b.kind)}`);
-      const from = b.from === "buyer" ? "buyer" : "seller";
-      const result = await mirrorIntercompany(deps.store(), b.orderKey, { from, kind, document: b.document, ...(Array.isArray(b.lines) ? { lines: b.lines } : {}), ...(typeof b.amount === "number" ? { amount: b.amount } : {}) });
-      // a change or cancellation for the other side's ERP (flows/settlement-systems.json): again on a repeat, changed once there
-      if (kind === "change" || kind === "cancel") await publishIntercompanyChange(deps, b.orderKey, b.document, result.links[0]?.body);
-      res.status(result.created.length ? 201 : 200).json(result);
-    }),
-  );
-
-  router.get(
-    "/intercompany/orders/:buyer/:orderNumber",
-    handled(async (req, res) => {
-      const revision = typeof req.query.revision === "string" ? req.query.revision : "0";
-      const links = await deps.store().settlement.links(`${req.params.buyer}/${req.params.orderNumber}/${revision}`);
-      if (links.length === 0) return problem(res, 404, `intercompany order ${req.params.buyer}/${req.params.orderNumber}/${revision}: not placed`);
-      res.json({ orderKey: links[0].orderKey, documents: links.map((l) => ({ kind: l.kind, side: l.side, company: l.body.company, document: l.document, counterpart: l.body.counterpart, amount: l.body.amount, currency: l.body.currency })) });
-    }),
-  );
-
-  router.use(["/returns", "/reconciliation", "/payments", "/intercompany", "/customers", "/consignment"], (err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  router.use(["/returns", "/reconciliation", "/payments", "/customers", "/consignment"], (err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === "entity.parse.failed") return problem(res, 400, `the body is not JSON: ${err.message}`);
     if (err.type === "entity.too.large") return problem(res, 413, `a settlement body is at most ${SETTLEMENT_JSON_LIMIT / 1024 / 1024} MB`);
     next(err);

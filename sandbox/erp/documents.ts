@@ -127,9 +127,23 @@ export interface PurchaseOrder {
   orderDate: string;
   status: "open" | "cancelled";
   revision: number;
-  lines: Array<{ lineNumber: string; sku: string; quantity: number; unitPrice: number; netValue: number; warehouse?: string; deliveryDate?: string }>;
+  lines: PurchaseOrderLine[];
   netValue: number;
   changeReferences: string[];
+}
+
+export interface PurchaseOrderLine {
+  lineNumber: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  netValue: number;
+  warehouse?: string;
+  deliveryDate?: string;
+  /** Quantity goods receipts booked on the line (absent: none yet). */
+  received?: number;
+  /** Quantity supplier invoices booked on the line (absent: none yet). */
+  invoiced?: number;
 }
 
 export interface ChangePurchaseOrderInput {
@@ -138,4 +152,66 @@ export interface ChangePurchaseOrderInput {
   changeReference?: string;
   cancel: boolean;
   lines: SalesOrderLineInput[];
+}
+
+/** A line of a goods receipt or a supplier invoice: the purchase order's line it is booked on is found by line number and item. */
+export interface PurchasingLineInput {
+  lineNumber: string;
+  sku?: string;
+  quantity: number;
+  unitPrice?: number;
+}
+
+/** The purchase order a goods receipt or a supplier invoice refers to: by the order's reference or its number. */
+export interface PurchaseOrderRef {
+  purchaseOrderReference?: string;
+  purchaseOrderNumber?: string;
+}
+
+export interface GoodsReceiptInput extends PurchaseOrderRef {
+  /** The hub's goods-receipt id: the receipt is booked once per reference. */
+  externalReference: string;
+  receiptDate: string;
+  warehouse?: string;
+  /** The supplier's delivery document. */
+  deliveryNote?: string;
+  lines: PurchasingLineInput[];
+}
+
+export interface GoodsReceipt {
+  goodsReceiptNumber: string;
+  externalReference: string;
+  purchaseOrderNumber: string;
+  purchaseOrderReference: string;
+  supplier: string;
+  receiptDate: string;
+  deliveryNote?: string;
+  lines: Array<{ lineNumber: string; sku: string; quantity: number; purchaseOrderLine: string; warehouse: string }>;
+}
+
+export interface SupplierInvoiceInput extends PurchaseOrderRef {
+  /** The hub's supplier-invoice id: the invoice is booked once per reference. */
+  externalReference: string;
+  /** The seller's own invoice number. */
+  supplierInvoiceNumber: string;
+  invoiceDate: string;
+  dueDate?: string;
+  currency: string;
+  netAmount: number;
+  lines: PurchasingLineInput[];
+}
+
+/** A supplier invoice the ERP booked: its AP voucher. */
+export interface SupplierInvoice {
+  apVoucherNumber: string;
+  externalReference: string;
+  supplierInvoiceNumber: string;
+  purchaseOrderNumber: string;
+  purchaseOrderReference: string;
+  supplier: string;
+  invoiceDate: string;
+  dueDate?: string;
+  currency: string;
+  netAmount: number;
+  lines: Array<{ lineNumber: string; sku: string; quantity: number; unitPrice: number; netValue: number; purchaseOrderLine: string }>;
 }

@@ -1,81 +1,55 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import express, { type Request, type Response } from "express";
-import * as soap from "soap";
+import express, { type Response } from "express";
 import { FaultSwitches } from "../faults";
 import { demoManufacturer } from "../seed";
 import type { SandboxContext, StandIn } from "../types";
-import type { Customer } from "../../domain/master/types";
-import { OPERATIONS, erpServices, type FaultRule, type Operation } from "./service";
+import { erpBook, faultEnvelope, type ErpBook } from "./book";
+import { companySeed, demoGroup } from "./group";
 import { ErpState } from "./state";
 
+export { faultEnvelope } from "./book";
+
 /**
- * The stand-in ERP: a SOAP 1.1 service (document/literal) described by erp.wsdl, served by the `soap` package.
- * `GET ?wsdl` gives the WSDL with its soap:address set to where it was asked, `POST` takes the calls. Besides the
- * fault switches every stand-in has, `PUT /_faultOn {operation, customer?, faultstring, faultcode?}` makes one
- * operation answer a SOAP Fault (for one customer, or for all) until `DELETE /_faultOn`.
+ * The stand-in ERP: a SOAP 1.1 service (document/literal) described by erp.wsdl, served by the `soap` package, one
+ * per company of the group (book.ts). `/sandbox/erp` is the home company's ERP (the demo manufacturer's books);
+ * `/sandbox/erp/companies/<id>` a company's own ERP, with books of its own created on first use (the demo's items,
+ * prices, warehouses and stock, and the group's other companies as customers; group.ts), the home company's id
+ * answering from the main books. Each answers the same WSDL and operations, and has its own `_state`, `_reset`,
+ * `_faultOn`, `_customers`; the fault switches (`_faults`) are the whole ERP's, and `/sandbox/erp/_reset` forgets
+ * every company's books.
  */
 
 export const WSDL_FILE = join(__dirname, "erp.wsdl");
-const WSDL_ADDRESS = /(<soap:address\s+location=")[^"]*(")/;
+/** A company id as a path segment can carry it (DE01, PL01, ACME-US). */
+const COMPANY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
 export function createErp(_ctx: SandboxContext, options: { seed?: string } = {}): StandIn {
   const wsdl = readFileSync(WSDL_FILE, "utf8");
-  const books = new ErpState(() => demoManufacturer(options.seed));
-  let rules: FaultRule[] = [];
-  const today = () => new Date().toISOString().slice(0, 10);
-  const server = new Promise<soap.Server>((resolve, reject) => {
-    soap.listen(null, {
-      path: "/",
-      services: erpServices(books, () => rules, today),
-      xml: wsdl,
-      suppressStack: true,
-      callback: (err: unknown, s: soap.Server) => (err ? reject(err as Error) : resolve(s)),
-    } as soap.IServerOptions);
-  });
-  server.catch(() => undefined);
+  const group = demoGroup();
+  const main = erpBook(group.home, new ErpState(() => demoManufacturer(options.seed)), wsdl, group);
+  const companies = new Map<string, ErpBook>();
+  const bookOf = (id: string): ErpBook => {
+    if (id === group.home) return main;
+    let book = companies.get(id);
+    if (!book) {
+      book = erpBook(id, new ErpState(() => companySeed(demoManufacturer(options.seed), group, id)), wsdl, group);
+      companies.set(id, book);
+    }
+    return book;
+  };
   const faults = new FaultSwitches();
 
   const router = express.Router();
-  router.get("/_faultOn", (_req, res) => res.json(rules));
-  router.put("/_faultOn", express.json(), (req, res) => {
-    try {
-      const rule = faultRule(req.body);
-      rules = [...rules.filter((r) => !(r.operation === rule.operation && r.customer === rule.customer)), rule];
-      res.json(rules);
-    } catch (err) {
-      res.status(400).json({ error: (err as Error).message });
-    }
-  });
-  router.delete("/_faultOn", (_req, res) => {
-    rules = [];
-    res.json(rules);
-  });
-  // changing the ERP's customers (a credit limit raised, a customer blocked), as its master data sync sees them
-  router.put("/_customers", express.json(), (req, res) => {
-    const list = Array.isArray(req.body) ? (req.body as unknown[]) : [req.body];
-    const bad = list.findIndex((c) => !c || typeof c !== "object" || typeof (c as { id?: unknown }).id !== "string" || (c as { id: string }).id === "");
-    if (bad >= 0) {
-      res.status(400).json({ error: `[${bad}].id: each customer needs its customer number as a string` });
+  router.use("/companies/:company", (req, res, next) => {
+    const id = req.params.company;
+    if (!COMPANY_ID.test(id)) {
+      res.status(404).json({ error: `company: "${id}" is not a company id (letters, digits, "-", "_", ".")` });
       return;
     }
-    res.json({ customers: books.putCustomers(list as Customer[]) });
+    bookOf(id).router(req, res, next);
   });
-  router.get("/", (req, res) => {
-    if (!Object.keys(req.query).some((k) => k.toLowerCase() === "wsdl")) {
-      res.json({ system: "erp", wsdl: `${address(req)}?wsdl`, operations: OPERATIONS });
-      return;
-    }
-    res.type("application/xml").send(wsdl.replace(WSDL_ADDRESS, `$1${address(req)}$2`));
-  });
-  router.post("/", express.text({ type: () => true, limit: "10mb" }), async (req, res) => {
-    const xml = typeof req.body === "string" ? req.body : "";
-    const answer = await (await server).processRequest(xml, { url: "/", headers: req.headers as Record<string, string> });
-    // the soap package answers a request it cannot parse with a fault of its own (faultcode 500): the ERP's is soap:Client
-    const unreadable = !answer.body.includes("Envelope") || answer.body.includes("<faultcode>500</faultcode>");
-    const body = unreadable ? faultEnvelope("soap:Client", `the request is not a SOAP message the ERP can read: ${unreadableReason(answer.body)}`) : answer.body;
-    res.status(answer.statusCode).type("text/xml; charset=utf-8").send(body);
-  });
+  router.use(main.router);
 
   return {
     name: "erp",
@@ -83,41 +57,12 @@ export function createErp(_ctx: SandboxContext, options: { seed?: string } = {})
     faults,
     faultAnswer: (res: Response, status: number, message: string) => res.status(status).type("text/xml; charset=utf-8").send(faultEnvelope("soap:Server", message)),
     async start() {
-      await server;
+      await main.ready;
     },
-    state: () => ({ ...books.snapshot(), faultOn: rules }),
+    state: () => ({ ...main.state(), companies: [...companies.keys()] }),
     reset() {
-      books.reset();
-      rules = [];
+      main.reset();
+      companies.clear();
     },
   };
-}
-
-/** Where the service was asked: the WSDL's soap:address points there, whichever port or host the client used. */
-function address(req: Request): string {
-  return `${req.protocol}://${req.get("host") ?? "127.0.0.1"}${req.baseUrl}`;
-}
-
-function faultRule(body: unknown): FaultRule {
-  const b = (body ?? {}) as Record<string, unknown>;
-  if (!OPERATIONS.includes(b.operation as Operation)) throw new Error(`operation: must be one of ${OPERATIONS.join(", ")} (is ${JSON.stringify(b.operation)})`);
-  if (typeof b.faultstring !== "string" || b.faultstring.trim() === "") throw new Error("faultstring: must be the fault's text");
-  if (b.customer !== undefined && typeof b.customer !== "string") throw new Error("customer: must be a customer number");
-  const faultcode = b.faultcode ?? "soap:Client";
-  if (faultcode !== "soap:Client" && faultcode !== "soap:Server") throw new Error("faultcode: must be soap:Client or soap:Server");
-  return { operation: b.operation as Operation, customer: b.customer as string | undefined, faultcode, faultstring: b.faultstring };
-}
-
-function unreadableReason(body: string): string {
-  const detail = /<detail>([\s\S]*?)<\/detail>/.exec(body)?.[1] ?? /<faultstring>([\s\S]*?)<\/faultstring>/.exec(body)?.[1] ?? body;
-  return detail.replace(/&#xA;/g, " ").replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim().slice(0, 200);
-}
-
-const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-export function faultEnvelope(faultcode: string, faultstring: string): string {
-  return (
-    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
-    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></soap:Fault></soap:Body></soap:Envelope>`
-  );
 }

@@ -1,7 +1,7 @@
 import { fromMinor, toMinor } from "../../domain/order/money";
 import type { Item, Warehouse } from "../../domain/master/types";
 import type { PurchaseOrder, SalesOrderLineInput } from "./documents";
-import { ErpFault } from "./state";
+import { ErpFault } from "./fault";
 
 const round = (amount: number, currency: string) => fromMinor(toMinor(amount, currency), currency);
 

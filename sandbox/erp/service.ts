@@ -1,5 +1,6 @@
 import type { IServices } from "soap";
-import type { SalesOrderLineInput, StockEntry, SupplyRequestInput } from "./documents";
+import type { PurchasingLineInput, SalesOrderLineInput, StockEntry, SupplyRequestInput } from "./documents";
+import type { DemoGroup } from "./group";
 import { ErpFault, checkDate, type ErpState } from "./state";
 
 /**
@@ -16,6 +17,8 @@ export const OPERATIONS = [
   "CreatePurchaseRequisition",
   "CreatePurchaseOrder",
   "ChangePurchaseOrder",
+  "PostGoodsReceipt",
+  "PostSupplierInvoice",
   "CreatePlannedOrder",
   "GetMasterData",
 ] as const;
@@ -37,7 +40,11 @@ export function soapFault(faultcode: string, faultstring: string, statusCode = 5
   return { Fault: { faultcode, faultstring, statusCode } };
 }
 
-export function erpServices(state: ErpState, rules: () => readonly FaultRule[], today: () => string): IServices {
+/** The kinds of master data GetMasterData hands over (`Kind`; none: all). */
+export const MASTER_DATA_KINDS = ["customers", "items", "prices", "stock", "openItems", "companies", "transferPrices"] as const;
+
+/** The SOAP port over one company's books; `group` is the group's master data every company's ERP knows alike. */
+export function erpServices(state: ErpState, rules: () => readonly FaultRule[], today: () => string, group: DemoGroup): IServices {
   const guard =
     <T>(operation: Operation, run: (args: Args) => T) =>
     (args: Args): T => {
@@ -123,7 +130,7 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
         supplierNumber: required(args, "SupplierNumber"),
         orderDate: date(args, "OrderDate") ?? today(),
         currency: required(args, "Currency"),
-        lines: lines(args, true),
+        lines: lines(args, true, "a purchase order"),
       });
       return { PurchaseOrderNumber: order.purchaseOrderNumber, ExternalReference: order.externalReference, Created: created, NetValue: order.netValue };
     }),
@@ -137,13 +144,39 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
       });
       return { PurchaseOrderNumber: order.purchaseOrderNumber, Changed: changed, Status: order.status, Revision: order.revision, NetValue: order.netValue };
     }),
+    PostGoodsReceipt: guard("PostGoodsReceipt", (args) => {
+      const { receipt, created } = state.postGoodsReceipt({
+        externalReference: required(args, "ExternalReference"),
+        purchaseOrderReference: optional(args, "PurchaseOrderReference"),
+        purchaseOrderNumber: optional(args, "PurchaseOrderNumber"),
+        receiptDate: date(args, "ReceiptDate", true)!,
+        warehouse: optional(args, "Warehouse"),
+        deliveryNote: optional(args, "DeliveryNote"),
+        lines: purchasingLines(args, "a goods receipt", false),
+      });
+      return { GoodsReceiptNumber: receipt.goodsReceiptNumber, ExternalReference: receipt.externalReference, Created: created, PurchaseOrderNumber: receipt.purchaseOrderNumber };
+    }),
+    PostSupplierInvoice: guard("PostSupplierInvoice", (args) => {
+      const { invoice, created } = state.postSupplierInvoice({
+        externalReference: required(args, "ExternalReference"),
+        purchaseOrderReference: optional(args, "PurchaseOrderReference"),
+        purchaseOrderNumber: optional(args, "PurchaseOrderNumber"),
+        supplierInvoiceNumber: required(args, "SupplierInvoiceNumber"),
+        invoiceDate: date(args, "InvoiceDate", true)!,
+        dueDate: date(args, "DueDate"),
+        currency: required(args, "Currency"),
+        netAmount: amount(args, "NetAmount"),
+        lines: purchasingLines(args, "a supplier invoice", true),
+      });
+      return { APVoucherNumber: invoice.apVoucherNumber, ExternalReference: invoice.externalReference, Created: created, NetAmount: invoice.netAmount };
+    }),
     CreatePlannedOrder: guard("CreatePlannedOrder", (args) => {
       const { request, created } = state.createSupplyRequest("planned-order", { ...supply(args), date: date(args, "FinishDate", true)!, startDate: date(args, "StartDate") });
       return { PlannedOrderNumber: request.number, Created: created };
     }),
     GetMasterData: guard("GetMasterData", (args) => {
       const kinds = list(args?.Kind).map((k) => String(k));
-      const known = ["customers", "items", "prices", "stock", "openItems"];
+      const known: readonly string[] = MASTER_DATA_KINDS;
       for (const k of kinds) if (!known.includes(k)) throw new ErpFault(`Kind: "${k}" is not a kind of master data (there are ${known.join(", ")})`);
       const want = (k: string) => kinds.length === 0 || kinds.includes(k);
       const m = state.masterData();
@@ -181,6 +214,10 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
           : [],
         Stock: want("stock") ? m.stock.map(stock) : [],
         OpenItem: want("openItems") ? m.openItems.map(openItem) : [],
+        Company: want("companies") ? group.companies.map((c) => ({ CompanyNumber: c.id, Name: c.name, Currency: c.currency, ErpEndpoint: c.erpEndpoint })) : [],
+        TransferPrice: want("transferPrices")
+          ? group.transferPrices.map((t) => ({ Sku: t.sku, FromCompany: t.from, ...(t.to ? { ToCompany: t.to } : {}), Price: t.price, Currency: t.currency }))
+          : [],
       };
     }),
   };
@@ -201,10 +238,9 @@ function supply(args: Args): Omit<SupplyRequestInput, "date"> {
   return { externalReference: required(args, "ExternalReference"), sku: required(args, "Sku"), quantity: amount(args, "Quantity"), warehouse: required(args, "Warehouse") };
 }
 
-function lines(args: Args, create: boolean): SalesOrderLineInput[] {
-  const container = args?.Lines;
-  const raw = container && typeof container === "object" ? list((container as Record<string, unknown>).Line) : [];
-  if (create && raw.length === 0) throw new ErpFault("Lines: a sales order needs at least one line");
+function lines(args: Args, create: boolean, document = "a sales order"): SalesOrderLineInput[] {
+  const raw = lineList(args);
+  if (create && raw.length === 0) throw new ErpFault(`Lines: ${document} needs at least one line`);
   return raw.map((entry, i) => {
     const line = (entry ?? {}) as Record<string, unknown>;
     const at = `Lines.Line[${i}]`;
@@ -218,6 +254,27 @@ function lines(args: Args, create: boolean): SalesOrderLineInput[] {
       deliveryDate: date(line, "DeliveryDate", false, at),
     };
   });
+}
+
+/** A goods receipt's or a supplier invoice's lines: LineNumber, Sku, Quantity, and for an invoice UnitPrice. */
+function purchasingLines(args: Args, document: string, priced: boolean): PurchasingLineInput[] {
+  const raw = lineList(args);
+  if (raw.length === 0) throw new ErpFault(`Lines: ${document} needs at least one line`);
+  return raw.map((entry, i) => {
+    const line = (entry ?? {}) as Record<string, unknown>;
+    const at = `Lines.Line[${i}]`;
+    return {
+      lineNumber: required(line, "LineNumber", at),
+      sku: required(line, "Sku", at),
+      quantity: amount(line, "Quantity", at),
+      ...(priced ? { unitPrice: amount(line, "UnitPrice", at) } : {}),
+    };
+  });
+}
+
+function lineList(args: Args): unknown[] {
+  const container = args?.Lines;
+  return container && typeof container === "object" ? list((container as Record<string, unknown>).Line) : [];
 }
 
 function list(value: unknown): unknown[] {

@@ -10,39 +10,30 @@ import type {
   CreatePurchaseOrderInput,
   CreateSalesOrderInput,
   CustomerCredit,
+  GoodsReceipt,
+  GoodsReceiptInput,
   PurchaseOrder,
   SalesOrder,
   SalesOrderLine,
   SalesOrderLineInput,
   StockEntry,
+  SupplierInvoice,
+  SupplierInvoiceInput,
   SupplyRequest,
   SupplyRequestInput,
 } from "./documents";
-import { changedLines } from "./purchase-order-change";
+import { ErpFault } from "./fault";
+import { Purchasing } from "./purchasing";
+
+export { ErpFault, checkDate } from "./fault";
 
 /**
  * The stand-in ERP's books: customers, items, prices, stock, open items (seeded from the demo manufacturer), and the
- * documents it was sent: sales orders, AR vouchers, purchase requisitions and planned orders. Every operation checks
- * its input as the ERP does and throws ErpFault (a SOAP Fault, `soap:Client`) naming the field, the record and the
- * value; a repeat of a document under the same reference returns the document booked the first time.
+ * documents it was sent: sales orders, AR vouchers, purchase requisitions and planned orders, and its purchasing
+ * (purchasing.ts: purchase orders, goods receipts, supplier invoices). Every operation checks its input as the ERP
+ * does and throws ErpFault (a SOAP Fault, `soap:Client`) naming the field, the record and the value; a repeat of a
+ * document under the same reference returns the document booked the first time.
  */
-
-export class ErpFault extends Error {
-  override name = "ErpFault";
-  constructor(
-    message: string,
-    readonly faultcode: "soap:Client" | "soap:Server" = "soap:Client",
-  ) {
-    super(message);
-  }
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function checkDate(value: string, field: string): string {
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value))) throw new ErpFault(`${field}: "${value}" is not a date (YYYY-MM-DD)`);
-  return value;
-}
 
 const round = (amount: number, currency: string) => fromMinor(toMinor(amount, currency), currency);
 
@@ -60,8 +51,16 @@ export class ErpState {
   private orderByReference = new Map<string, string>();
   private vouchers = new Map<string, ArVoucher>();
   private supplyRequests = new Map<string, SupplyRequest>();
-  private purchaseOrders = new Map<string, PurchaseOrder>();
-  private seq = { order: 0, voucher: 0, requisition: 0, planned: 0, purchase: 0 };
+  private seq = { order: 0, voucher: 0, requisition: 0, planned: 0 };
+  private readonly purchasing = new Purchasing({
+    item: (sku, field) => this.item(sku, field),
+    warehouse: (id, field) => this.warehouse(id, field),
+    firstWarehouse: () => {
+      if (!this.warehouses[0]) throw new ErpFault("the ERP has no warehouse", "soap:Server");
+      return this.warehouses[0].id;
+    },
+    receive: (sku, warehouse, quantity) => add(this.onHand, key(sku, warehouse), quantity),
+  });
 
   constructor(private readonly seed: () => MasterData) {
     this.reset();
@@ -83,8 +82,8 @@ export class ErpState {
     this.orderByReference.clear();
     this.vouchers.clear();
     this.supplyRequests.clear();
-    this.purchaseOrders.clear();
-    this.seq = { order: 0, voucher: 0, requisition: 0, planned: 0, purchase: 0 };
+    this.purchasing.reset();
+    this.seq = { order: 0, voucher: 0, requisition: 0, planned: 0 };
   }
 
   createSalesOrder(input: CreateSalesOrderInput): { order: SalesOrder; created: boolean } {
@@ -209,56 +208,22 @@ export class ErpState {
 
   /** A purchase order (an inter-company one: the supplier is a company of the group), once per external reference. */
   createPurchaseOrder(input: CreatePurchaseOrderInput): { order: PurchaseOrder; created: boolean } {
-    const existing = this.purchaseOrders.get(input.externalReference);
-    if (existing) return { order: existing, created: false };
-    if (!/^[A-Z]{3}$/.test(input.currency)) throw new ErpFault(`Currency: "${input.currency}" is not an ISO 4217 code such as EUR`);
-    if (input.lines.length === 0) throw new ErpFault("Lines: a purchase order needs at least one line");
-    const seen = new Set<string>();
-    const lines = input.lines.map((line, i) => {
-      const at = `Lines.Line[${i}] (line ${line.lineNumber})`;
-      if (seen.has(line.lineNumber)) throw new ErpFault(`Lines.Line[${i}]: line number ${line.lineNumber} appears twice`);
-      seen.add(line.lineNumber);
-      if (!line.sku) throw new ErpFault(`${at}: Sku is missing`);
-      const item = this.item(line.sku, `${at}: Sku`);
-      if (!(line.quantity > 0)) throw new ErpFault(`${at}: Quantity must be greater than 0 (is ${line.quantity})`);
-      if (line.unitPrice === undefined) throw new ErpFault(`${at}: UnitPrice is missing (a purchase order states the agreed price)`);
-      if (!(line.unitPrice >= 0)) throw new ErpFault(`${at}: UnitPrice must be 0 or more (is ${line.unitPrice})`);
-      if (line.warehouse) this.warehouse(line.warehouse, `${at}: Warehouse`);
-      return { lineNumber: line.lineNumber, sku: item.sku, quantity: line.quantity, unitPrice: line.unitPrice, netValue: round(line.quantity * line.unitPrice, input.currency), warehouse: line.warehouse, deliveryDate: line.deliveryDate };
-    });
-    const order: PurchaseOrder = {
-      purchaseOrderNumber: String(4_500_000_001 + this.seq.purchase++),
-      externalReference: input.externalReference,
-      supplier: input.supplierNumber,
-      currency: input.currency,
-      orderDate: input.orderDate,
-      status: "open",
-      revision: 0,
-      lines,
-      netValue: fromMinor(lines.reduce((sum, l) => sum + toMinor(l.netValue, input.currency), 0), input.currency),
-      changeReferences: [],
-    };
-    this.purchaseOrders.set(order.externalReference, order);
-    return { order, created: true };
+    return this.purchasing.createPurchaseOrder(input);
   }
 
-  /**
-   * A change or cancellation of a purchase order, once per change reference: a known reference changes nothing; a
-   * line's quantity 0 removes it, a line number the order lacks adds it (Sku and UnitPrice then required); a cancelled
-   * order takes no change.
-   */
+  /** A purchase order's change or cancellation, once per change reference (purchasing.ts). */
   changePurchaseOrder(input: ChangePurchaseOrderInput): { order: PurchaseOrder; changed: boolean } {
-    const order = this.findPurchaseOrder(input);
-    if (input.changeReference && order.changeReferences.includes(input.changeReference)) return { order, changed: false };
-    if (order.status === "cancelled") throw new ErpFault(`purchase order ${order.purchaseOrderNumber} is cancelled; it cannot be changed`);
-    if (!input.cancel && input.lines.length === 0) throw new ErpFault("Lines: a change names at least one line, or Cancel");
-    const lines = input.cancel ? order.lines : changedLines(order, input.lines, (sku, field) => this.item(sku, field), (id, field) => this.warehouse(id, field));
-    order.status = input.cancel ? "cancelled" : "open";
-    order.lines = lines;
-    order.netValue = fromMinor(lines.reduce((sum, l) => sum + toMinor(l.netValue, order.currency), 0), order.currency);
-    order.revision++;
-    if (input.changeReference) order.changeReferences.push(input.changeReference);
-    return { order, changed: true };
+    return this.purchasing.changePurchaseOrder(input);
+  }
+
+  /** Goods received against a purchase order, once per reference: the stock on hand grows (purchasing.ts). */
+  postGoodsReceipt(input: GoodsReceiptInput): { receipt: GoodsReceipt; created: boolean } {
+    return this.purchasing.postGoodsReceipt(input);
+  }
+
+  /** A supplier invoice for what was received, once per reference, booked as an AP voucher (purchasing.ts). */
+  postSupplierInvoice(input: SupplierInvoiceInput): { invoice: SupplierInvoice; created: boolean } {
+    return this.purchasing.postSupplierInvoice(input);
   }
 
   createSupplyRequest(kind: SupplyRequest["kind"], input: SupplyRequestInput): { request: SupplyRequest; created: boolean } {
@@ -300,7 +265,7 @@ export class ErpState {
       arVouchers: [...this.vouchers.values()],
       purchaseRequisitions: [...this.supplyRequests.values()].filter((r) => r.kind === "purchase-requisition"),
       plannedOrders: [...this.supplyRequests.values()].filter((r) => r.kind === "planned-order"),
-      purchaseOrders: [...this.purchaseOrders.values()],
+      ...this.purchasing.snapshot(),
       customers: this.customers.size,
       items: this.items.size,
     };
@@ -354,21 +319,6 @@ export class ErpState {
     if (!order) {
       throw new ErpFault(
         input.salesOrderNumber ? `SalesOrderNumber: sales order ${input.salesOrderNumber} does not exist` : `ExternalReference: no sales order has the reference ${input.externalReference}`,
-      );
-    }
-    return order;
-  }
-
-  private findPurchaseOrder(input: ChangePurchaseOrderInput): PurchaseOrder {
-    if (!input.purchaseOrderNumber && !input.externalReference) throw new ErpFault("PurchaseOrderNumber: give PurchaseOrderNumber or ExternalReference");
-    const order = input.purchaseOrderNumber
-      ? [...this.purchaseOrders.values()].find((o) => o.purchaseOrderNumber === input.purchaseOrderNumber)
-      : this.purchaseOrders.get(input.externalReference!);
-    if (!order) {
-      throw new ErpFault(
-        input.purchaseOrderNumber
-          ? `PurchaseOrderNumber: purchase order ${input.purchaseOrderNumber} does not exist`
-          : `ExternalReference: no purchase order has the reference ${input.externalReference}`,
       );
     }
     return order;

@@ -133,7 +133,10 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
     }
     const before = returns.done(notice.rma);
     if (!before) await wait(stepDelayMs);
-    await publishReturn(ch, before ?? returns.receive(notice, new Date()));
+    const received = before ?? returns.receive(notice, new Date());
+    // what came back is on the WMS's stock again, once per RMA
+    if (!before) books.restock(received.lines);
+    await publishReturn(ch, received);
     ch.ack(msg);
   };
 

@@ -150,6 +150,19 @@ export class WmsState {
     return events;
   }
 
+  /**
+   * Goods a customer sent back, on stock again where they were received (a line's warehouse, else the WMS's first):
+   * a return restocks what really came back, not what was announced.
+   */
+  restock(lines: ReadonlyArray<{ sku: string; warehouse?: string; quantity: number }>): void {
+    const first = [...this.warehouses][0];
+    for (const l of lines) {
+      const warehouse = l.warehouse && this.warehouses.has(l.warehouse) ? l.warehouse : first;
+      if (!warehouse || !(l.quantity > 0)) continue;
+      this.stock.set(key(l.sku, warehouse), (this.stock.get(key(l.sku, warehouse)) ?? 0) + l.quantity);
+    }
+  }
+
   /** Sets a stock quantity (tests, a person preparing a short shipment: `PUT /sandbox/wms/_stock`). */
   setStock(sku: string, warehouse: string, quantity: number): void {
     if (!this.warehouses.has(warehouse)) throw new Error(`warehouse: ${warehouse} is not run by this WMS`);

@@ -77,6 +77,15 @@ describe("returns through the WMS", () => {
     const invoiced = await until("invoiced", async () => entriesOf(await timeline("RET-WMS-1"), "invoiced")[0], 40_000, 250);
     const orderKey = (await timeline("RET-WMS-1"))!.orderKey;
 
+    // stock before the return: the WMS's (what it shipped is gone) and the hub's on hand
+    type WmsStock = { stock: Array<{ sku: string; warehouse: string; quantity: number }> };
+    const wmsStock = async () => (await api<WmsStock>("/sandbox/wms/_state")).body.stock.find((s) => s.sku === "FG-1000" && s.warehouse === "WH-WALLDORF")?.quantity;
+    type Supply = Array<{ sku: string; warehouse: string; type: string; quantity: number; date?: string }>;
+    const hubOnHand = async () => (await api<Supply>("/api/master/supply")).body.find((s) => s.sku === "FG-1000" && s.warehouse === "WH-WALLDORF" && s.type === "on-hand" && !s.date)?.quantity;
+    const wmsBefore = await wmsStock();
+    const hubBefore = await hubOnHand();
+    expect(wmsBefore).toBe(990);
+
     // the customer announces 4; the warehouse will count 3
     expect((await api("/sandbox/wms/_returns", json("PUT", { quantities: { "FG-1000": 3 } }))).status).toBe(200);
     const rma = { rma: "RMA-WMS-1", orderKey, invoice: invoiced.document, reason: "damaged in transit", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 4 }] };
@@ -111,6 +120,11 @@ describe("returns through the WMS", () => {
     expect(await financeNotes()).toHaveLength(1);
     expect(await vouchers()).toHaveLength(1);
     expect(entriesOf(await timeline("RET-WMS-1"), "credited")).toHaveLength(1);
+    // the 3 that came back are on stock again, once: in the WMS and in the hub's master data, with the credit
+    expect(await wmsStock()).toBe(993);
+    expect(await hubOnHand()).toBe(hubBefore! + 3);
+    type OpenItems = Array<{ customer: string; document: string; amount: number }>;
+    expect((await api<OpenItems>("/api/master/open-items")).body.filter((o) => o.document === creditNote)).toEqual([expect.objectContaining({ customer: "C-OPEN", amount: -44.63 })]);
     expect(await queueTotal("orderhub.dlq")).toBe(0);
   }, 50_000);
 });

@@ -72,6 +72,20 @@ describe("the master data schema", () => {
     ]);
   });
 
+  it.each<[string, "companies" | "transferPrices", object[], string | undefined]>([
+    ["a company with its ERP", "companies", [{ id: "PL01", name: "Gears Polska", currency: "PLN", erp: "https://erp.pl01.example/ErpService?wsdl" }], undefined],
+    ["a company on the hub's own ERP (no address)", "companies", [{ id: "DE01", name: "Gears GmbH", currency: "EUR" }], undefined],
+    ["a company without a currency", "companies", [{ id: "PL01", name: "Gears Polska" }], "companies[0].currency: is required"],
+    ["a company with an empty ERP address", "companies", [{ id: "PL01", name: "Gears Polska", currency: "PLN", erp: "" }], "companies[0].erp: must not be empty"],
+    ["a price to one sister and one to any, of one item", "transferPrices", [{ sku: "GH-100", from: "PL01", to: "DE01", price: 75, currency: "EUR" }, { sku: "GH-100", from: "PL01", price: 80, currency: "EUR" }], undefined],
+    ["a price without the selling company", "transferPrices", [{ sku: "GH-100", price: 75, currency: "EUR" }], "transferPrices[0].from: is required"],
+    ["a negative price", "transferPrices", [{ sku: "GH-100", from: "PL01", price: -1, currency: "EUR" }], "transferPrices[0].price: must be >= 0 (is -1)"],
+    ["the same price twice", "transferPrices", [{ sku: "GH-100", from: "PL01", price: 80, currency: "EUR" }, { sku: "GH-100", from: "PL01", price: 81, currency: "EUR" }], "transferPrices[1]: transfer price GH-100 from PL01 to any company is given twice (transferPrices[0] too)"],
+  ])("the group as master data: %s", (_case, kind, records, problem) => {
+    if (problem === undefined) expect(validateMasterRecords(kind, records)).toEqual(records);
+    else expect(refusal(() => validateMasterRecords(kind, records)).message).toBe(problem);
+  });
+
   it("names the first 20 problems of a bad batch and counts the rest", () => {
     const customers = Array.from({ length: 50 }, (_, i) => ({ ...customer(`C-${i}`), graceDays: "5" }));
     const err = refusal(() => validateMasterRecords("customers", customers));
@@ -83,7 +97,7 @@ describe("the master data schema", () => {
     expect(refusal(() => validateMasterRecords("items", { sku: "X" })).message).toBe("items: must be an array of item records (is object)");
     const err = refusal(() => validateMasterBundle({ customers: [customer("C-1")], customer: [], settings: { warehouseStrategy: "closest" } }));
     expect(err.problems).toEqual([
-      "customer: is not a kind of master data (the kinds are customers, items, priceLists, promotions, warehouses, supply, reservations, openItems, settings)",
+      "customer: is not a kind of master data (the kinds are customers, items, priceLists, promotions, warehouses, supply, reservations, openItems, companies, transferPrices, settings)",
       'settings.warehouseStrategy: must be one of priority, fewest-splits, nearest (is "closest")',
     ]);
   });

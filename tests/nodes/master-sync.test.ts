@@ -45,6 +45,16 @@ describe("reading the ERP's GetMasterData answer", () => {
     ["stock of nothing is zero on hand", { Stock: [{ Sku: "FG-1", Warehouse: "WH-1", OnHand: 0, Reserved: 0, Available: 0 }] }, [expect.objectContaining({ quantity: 0 })]],
     ["an open invoice with its due date, and a credit (negative)", { OpenItem: [{ Customer: "C-1", Type: "invoice", Document: "INV-1", Amount: 1200, DueDate: new Date("2025-10-15T00:00:00Z") }, { Customer: "C-1", Type: "invoice", Document: "CN-1", Amount: -200 }] },
       [{ customer: "C-1", type: "invoice", document: "INV-1", amount: 1200, dueDate: "2025-10-15" }, { customer: "C-1", type: "invoice", document: "CN-1", amount: -200 }]],
+    ["the group: a company with its ERP, one on the hub's own ERP, a price to one sister and one to any", {
+      Company: [{ CompanyNumber: "DE01", Name: "Gears GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.example/ErpService?wsdl" }, { CompanyNumber: "PL01", Name: "Gears Polska", Currency: "EUR" }],
+      TransferPrice: [{ Sku: "GH-100", FromCompany: "PL01", ToCompany: "DE01", Price: "75.00", Currency: "EUR" }, { Sku: "GH-100", FromCompany: "PL01", Price: 80, Currency: "EUR" }],
+    }, [
+      { id: "DE01", name: "Gears GmbH", currency: "EUR", erp: "https://erp.de01.example/ErpService?wsdl" },
+      { id: "PL01", name: "Gears Polska", currency: "EUR" },
+      { sku: "GH-100", from: "PL01", to: "DE01", price: 75, currency: "EUR" },
+      { sku: "GH-100", from: "PL01", price: 80, currency: "EUR" },
+    ]],
+    ["a transfer price without its selling company", { TransferPrice: { Sku: "GH-100", Price: 80, Currency: "EUR" } }, [{ problem: "FromCompany is missing" }]],
     ["an empty answer", {}, []],
   ])("%s", (_case, answer, expected) => {
     expect(fieldsOf(fromErp(answer))).toEqual(expected);

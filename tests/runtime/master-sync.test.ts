@@ -40,19 +40,24 @@ afterAll(async () => {
 });
 
 describe("the master data sync, ERP → hub", () => {
-  it("at start, loads the ERP's customers, items, prices, stock and open items into a fresh hub", async () => {
+  it("at start, loads the ERP's customers, items, prices, stock, open items and the group's companies and transfer prices into a fresh hub", async () => {
     const first = await until("the start-up ERP run", async () => (await get<{ runs: SyncReport[] }>("/api/master/sync")).runs.find((r) => r.source === "erp"));
     expect(first).toMatchObject({
       outcome: "ok",
-      changed: { customers: 8, items: 20, priceLists: 5, supply: onHandPairs, openItems: 9 },
-      added: 8 + 20 + 5 + onHandPairs + 9,
+      changed: { customers: 8, items: 20, priceLists: 5, supply: onHandPairs, openItems: 9, companies: 2, transferPrices: 3 },
+      added: 8 + 20 + 5 + onHandPairs + 9 + 2 + 3,
       unchanged: 0,
       failed: [],
     });
     await until("every record applied", async () => {
       const m = await get<MasterData>("/api/master");
-      return m.customers!.length === 8 && m.items!.length === 20 && m.priceLists!.length === 5 && m.supply!.length === onHandPairs && m.openItems!.length === 9;
+      return m.customers!.length === 8 && m.items!.length === 20 && m.priceLists!.length === 5 && m.supply!.length === onHandPairs && m.openItems!.length === 9 && m.companies!.length === 2 && m.transferPrices!.length === 3;
     });
+    // the group, as inter-company orders price and route it: each company with its ERP, the transfer prices of the seller
+    const group = await get<MasterData>("/api/master");
+    expect(group.companies!.map((c) => c.id)).toEqual(["DE01", "PL01"]);
+    expect(group.companies!.every((c) => typeof c.erp === "string" && c.erp.endsWith("?wsdl"))).toBe(true);
+    expect(group.transferPrices!.find((p) => p.sku === "FG-1000")).toMatchObject({ from: "DE01", to: "PL01", price: 9.8, currency: "EUR" });
     // the ERP's fields, and for a customer new to the hub no sales reps yet and partial delivery allowed
     expect(await customer("IN260-UserXX")).toEqual({ ...demo.customers!.find((c) => c.id === "IN260-UserXX"), salesReps: [], partialDelivery: "allowed" });
     expect(await customer("C-OPEN")).not.toHaveProperty("creditLimit");
@@ -64,7 +69,7 @@ describe("the master data sync, ERP → hub", () => {
     const tap = await client.tap("master.#");
     const { status, report } = await syncNow();
     expect(status).toBe(200);
-    expect(report).toMatchObject({ source: "erp", outcome: "ok", changed: {}, changedTotal: 0, added: 0, unchanged: 8 + 20 + 5 + onHandPairs + 9, failed: [] });
+    expect(report).toMatchObject({ source: "erp", outcome: "ok", changed: {}, changedTotal: 0, added: 0, unchanged: 8 + 20 + 5 + onHandPairs + 9 + 2 + 3, failed: [] });
     const events = await client.collect(tap, 1);
     expect(events.map((m) => m.fields.routingKey)).toEqual(["master.sync.completed"]);
     expect(json(events[0])).toMatchObject({ event: "master.sync.completed", runId: report.runId, changedTotal: 0 });

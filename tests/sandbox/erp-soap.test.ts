@@ -1,36 +1,17 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import * as soap from "soap";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createErp } from "../../sandbox/erp";
-import { startSandbox, type Sandbox } from "../../sandbox";
+import { soapCall, soapFault, startErpStandIn, type SoapClient } from "./erp-server";
 
 // The sandbox ERP as the hub's flows meet it: over HTTP, through a real SOAP client that reads the WSDL the ERP
 // publishes. Its books start from the demo manufacturer (tests/fixtures/master/manufacturer.json).
 
-let server: Server;
-let sandbox: Sandbox;
+let erp: Awaited<ReturnType<typeof startErpStandIn>>;
 let base: string;
 let client: soap.Client;
 
-const call = async (operation: string, args: object): Promise<Record<string, unknown>> => {
-  const [result] = (await (client as unknown as Record<string, (a: object) => Promise<unknown[]>>)[`${operation}Async`](args)) as [Record<string, unknown>];
-  return result;
-};
-
+const call = (operation: string, args: object) => soapCall(client as unknown as SoapClient, operation, args);
 /** The fault a call answered: its faultcode, faultstring and HTTP status. */
-async function faultOf(operation: string, args: object): Promise<{ faultcode: string; faultstring: string; status: number }> {
-  try {
-    await call(operation, args);
-  } catch (err) {
-    const e = err as { root?: { Envelope?: { Body?: { Fault?: { faultcode: string; faultstring: string } } } }; response?: { status: number } };
-    const fault = e.root?.Envelope?.Body?.Fault;
-    if (!fault) throw err;
-    return { faultcode: fault.faultcode, faultstring: fault.faultstring, status: e.response?.status ?? 0 };
-  }
-  throw new Error(`${operation} answered without a fault`);
-}
+const faultOf = (operation: string, args: object) => soapFault(client as unknown as SoapClient, operation, args);
 
 const order = (reference: string, extra: object = {}) => ({
   ExternalReference: reference,
@@ -49,19 +30,13 @@ const order = (reference: string, extra: object = {}) => ({
 const put = (path: string, body: unknown) => fetch(`${base}/sandbox/erp${path}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  const app = express();
-  let port = 0;
-  sandbox = await startSandbox(app, { hubUrl: () => `http://127.0.0.1:${port}`, apiKey: () => undefined, amqpUrl: "amqp://unused" }, [createErp]);
-  server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  erp = await startErpStandIn();
+  base = erp.base;
   client = await soap.createClientAsync(`${base}/sandbox/erp?wsdl`);
 });
 
 afterAll(async () => {
-  await sandbox.stop();
-  await new Promise((r) => server.close(r));
+  await erp.stop();
 });
 
 beforeEach(async () => {
@@ -78,7 +53,20 @@ describe("the WSDL", () => {
     expect(wsdl).toContain('style="document"');
     const operations = Object.keys(client.describe().ErpService.ErpPort).sort();
     expect(operations).toEqual(
-      ["ChangePurchaseOrder", "ChangeSalesOrder", "CreatePlannedOrder", "CreatePurchaseOrder", "CreatePurchaseRequisition", "CreateSalesOrder", "GetCustomerCredit", "GetMasterData", "GetStock", "PostARVoucher"].sort(),
+      [
+        "ChangePurchaseOrder",
+        "ChangeSalesOrder",
+        "CreatePlannedOrder",
+        "CreatePurchaseOrder",
+        "CreatePurchaseRequisition",
+        "CreateSalesOrder",
+        "GetCustomerCredit",
+        "GetMasterData",
+        "GetStock",
+        "PostARVoucher",
+        "PostGoodsReceipt",
+        "PostSupplierInvoice",
+      ].sort(),
     );
   });
 });

@@ -5,7 +5,13 @@ const companies: Company[] = [
   { id: "DE01", name: "Gears GmbH", currency: "EUR", erp: "http://erp-de/soap" },
   { id: "PL01", name: "Gears Polska", currency: "EUR", erp: "http://erp-pl/soap" },
 ];
-const prices: TransferPrice[] = [{ sku: "GH-100", price: 80, currency: "EUR" }, { sku: "GH-100", price: 75, currency: "EUR", from: "PL01", to: "DE01" }, { sku: "SH-200", price: 20, currency: "EUR" }];
+// PL01's price of GH-100 to any sister is 80, to DE01 75; DE01's own price of SH-200 must not price PL01's sale
+const prices: TransferPrice[] = [
+  { sku: "GH-100", price: 80, currency: "EUR", from: "PL01" },
+  { sku: "GH-100", price: 75, currency: "EUR", from: "PL01", to: "DE01" },
+  { sku: "SH-200", price: 35, currency: "EUR", from: "DE01" },
+  { sku: "SH-200", price: 20, currency: "EUR", from: "PL01" },
+];
 const order: IntercompanyOrder = { orderKey: "DE01/IC-1/0", orderNumber: "IC-1", buyer: "DE01", seller: "PL01", issueDate: "2026-03-01", lines: [{ lineNumber: "1", sku: "GH-100", quantity: 10 }, { lineNumber: "2", sku: "SH-200", quantity: 5 }] };
 
 describe("an inter-company order: one document on each side", () => {

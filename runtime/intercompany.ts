@@ -1,0 +1,115 @@
+import { orderKey as keyOf, type CanonicalOrder } from "../domain/order/canonical-order";
+import type { Company, TransferPrice } from "../domain/master/types";
+import { SettlementError } from "../domain/settlement/common";
+import { intercompanyOrderDocuments, mirrorChange, mirrorSellerDocument, type IntercompanyOrder, type SellerDocument, type Side, type SideDocument } from "../domain/settlement/intercompany";
+import type { LinkRecord } from "../store/settlement-types";
+import type { HubStore } from "../store/types";
+import type { MasterDataService } from "./master-data";
+import { NotFound } from "./settlement-returns";
+
+/**
+ * Inter-company orders at work (docs/SETTLEMENT.md, "Inter-company orders"): the group's companies and transfer prices
+ * are master data (`companies`, `transfer-prices`); each document the rule makes for a side is written once
+ * (intercompany_links), and the events here take them to each company's ERP (flows/settlement-systems.json), the same
+ * message id on a repeat.
+ */
+
+export interface IntercompanyEvent {
+  messageId: string;
+  event: Record<string, unknown> & { event: string };
+}
+
+/** The group as master data holds it now. */
+export async function group(master: MasterDataService): Promise<{ companies: Company[]; prices: TransferPrice[] }> {
+  await master.ready();
+  return { companies: master.records("companies") as Company[], prices: master.records("transferPrices") as TransferPrice[] };
+}
+
+const link = (orderKey: string, source: string, d: SideDocument, now: number): LinkRecord => ({
+  orderKey, kind: d.kind, source, side: d.side, document: d.id, body: d, recordedAt: now,
+});
+
+/**
+ * An order of `orderType: intercompany` from the intake (any format): the buyer is company A, the seller company B.
+ * A seller missing, or a buyer or seller that is not a company of the group, is refused naming it.
+ */
+export function intercompanyOrderOf(order: CanonicalOrder): IntercompanyOrder {
+  const at = `intercompany order ${order.buyer.id ?? "?"}/${order.orderNumber}`;
+  if (!order.buyer.id) throw new SettlementError(`${at}: buyer.id must name the buying company of the group`);
+  if (!order.seller?.id) throw new SettlementError(`${at}: seller.id must name the selling company of the group (an order of type intercompany is placed on a sister company)`);
+  return {
+    orderKey: keyOf(order),
+    orderNumber: order.orderNumber,
+    buyer: order.buyer.id,
+    seller: order.seller.id,
+    issueDate: order.issueDate.slice(0, 10),
+    lines: order.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })),
+  };
+}
+
+/** B's sales order and A's purchase order, each once however often the order comes. */
+export async function placeIntercompanyOrder(store: HubStore, master: MasterDataService, order: IntercompanyOrder, now = Date.now()) {
+  const g = await group(master);
+  const { salesOrder, purchaseOrder } = intercompanyOrderDocuments(order, g.companies, g.prices);
+  return store.settlement.recordLinks([link(order.orderKey, order.orderKey, salesOrder, now), link(order.orderKey, order.orderKey, purchaseOrder, now)]);
+}
+
+/** `intercompany.order-placed`, for each company's ERP: the same message again on a repeat, booked once there. */
+export async function placedEvent(store: HubStore, order: IntercompanyOrder): Promise<IntercompanyEvent> {
+  const links = await store.settlement.links(order.orderKey);
+  const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
+  const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
+  const event = { event: "intercompany.order-placed", orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, seller: order.seller, system: "hub", document: order.orderKey, at: order.issueDate, salesOrder, purchaseOrder };
+  return { messageId: `intercompany.order-placed/${order.orderKey}`, event };
+}
+
+async function placedOrder(store: HubStore, orderKey: string): Promise<IntercompanyOrder> {
+  const links = await store.settlement.links(orderKey);
+  const so = links.find((l) => l.kind === "sales-order");
+  const po = links.find((l) => l.kind === "purchase-order");
+  if (!so || !po) throw new NotFound(`intercompany order ${orderKey}: not placed (POST /api/intercompany/orders, or an order of type intercompany through the intake, first)`);
+  const parts = orderKey.split("/");
+  return { orderKey, orderNumber: parts.slice(1, -1).join("/"), buyer: po.body.company, seller: so.body.company, issueDate: "", lines: so.body.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })) };
+}
+
+export interface MirrorInput {
+  from: Side;
+  kind: SellerDocument["kind"] | "change" | "cancel";
+  document: string;
+  lines?: SellerDocument["lines"];
+  amount?: number;
+}
+
+/** B's delivery or invoice mirrored on A's side, or a change or cancellation from one side on the other: once per source document. */
+export async function mirrorIntercompany(store: HubStore, master: MasterDataService, orderKey: string, input: MirrorInput, now = Date.now()) {
+  const order = await placedOrder(store, orderKey);
+  const g = await group(master);
+  if (input.kind === "delivery" || input.kind === "invoice") {
+    if (input.from !== "seller") throw new SettlementError(`intercompany order ${orderKey}: a ${input.kind} comes from the seller's side (${order.seller})`);
+    const { document, notes } = mirrorSellerDocument(order, { kind: input.kind, document: input.document, lines: input.lines ?? [], ...(input.amount !== undefined ? { amount: input.amount } : {}) }, g.companies, g.prices);
+    return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes };
+  }
+  const document = mirrorChange(order, input.from, { document: input.document, purpose: input.kind, ...(input.lines ? { lines: input.lines } : {}) }, g.companies, g.prices);
+  return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes: [] as string[] };
+}
+
+/**
+ * The event that takes a mirrored document to the ERP of the side it is for, the same on a repeat:
+ * `intercompany.order-changed` (a change or cancellation), `intercompany.delivery-mirrored` (A's goods receipt of B's
+ * delivery), `intercompany.invoice-mirrored` (A's supplier invoice of B's invoice). Each carries the order's two
+ * documents, so the flow names B's sales order and A's purchase order in the ERP call.
+ */
+export async function mirroredEvent(store: HubStore, orderKey: string, source: string, document: SideDocument | undefined, at: string, notes: readonly string[] = []): Promise<IntercompanyEvent> {
+  if (!document) throw new Error(`intercompany order ${orderKey}: the document mirroring ${source} was not recorded`);
+  const links = await store.settlement.links(orderKey);
+  const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
+  const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
+  const orderNumber = orderKey.split("/").slice(1, -1).join("/");
+  const name =
+    document.kind === "goods-receipt" ? "intercompany.delivery-mirrored" : document.kind === "supplier-invoice" ? "intercompany.invoice-mirrored" : "intercompany.order-changed";
+  const event = {
+    event: name, orderKey, orderNumber, buyer: purchaseOrder?.company, seller: salesOrder?.company, system: "hub", document: document.id, source, kind: document.kind, to: document.side, at,
+    ...(name === "intercompany.order-changed" ? { change: document } : { mirrored: document }), salesOrder, purchaseOrder, ...(notes.length ? { notes } : {}),
+  };
+  return { messageId: `${name}/${document.id}`, event };
+}
