@@ -10,7 +10,7 @@ import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } fr
 // Settlement through the systems (docs/SETTLEMENT.md, "Through the systems"): one hub with every shipped flow and the
 // sandbox on, on a vhost of its own. A return's credit note goes to finance (UBL CreditNote over REST) and ERP (AR
 // voucher over SOAP); a consignment fill-up goes out through the WMS (AMQP) and TMS (REST), and the ledger holds what
-// left; an inter-company order's two documents are booked in ERP (SOAP) and both numbers show on the order's timeline.
+// left. Inter-company orders through the systems: tests/e2e/intercompany-systems.test.ts.
 
 const ROOT = resolve(__dirname, "../..");
 const FIXTURES = process.env.ORDERHUB_PUBLIC_FIXTURES ?? "/work/shared/fixtures/public";
@@ -197,122 +197,6 @@ describe("settlement through the systems", () => {
     // no sale: nothing was invoiced for it
     const finance = (await api<{ invoices: Array<{ orderReference?: string }> }>("/sandbox/finance/_state")).body;
     expect(finance.invoices.filter((i) => i.orderReference === "FU-SYS-1")).toHaveLength(0);
-    expect(await deadLetters()).toBe(0);
-  }, 120_000);
-
-  it("books an inter-company order's sales order and purchase order in ERP once each, with both numbers on the order's timeline", async () => {
-    const companies = [
-      { id: "DE01", name: "OrderHub Demo Manufacturing GmbH", currency: "EUR", erp: "sandbox", transferPrices: [{ sku: "FG-1000", price: 9.8, currency: "EUR" }] },
-      { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o.", currency: "EUR", erp: "sandbox" },
-    ];
-    expect((await api("/api/intercompany/companies", json("PUT", companies))).status).toBe(200);
-    // in B's ERP, A is a customer
-    expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
-    const order = { orderNumber: "IC-SYS-1", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
-    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(201);
-    // the same order sent twice more
-    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(200);
-    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(200);
-
-    const t = await until("both documents on the timeline", async () => {
-      const view = await timeline("IC-SYS-1");
-      return entriesOf(view, "intercompany-sales-order").length && entriesOf(view, "intercompany-purchase-order").length ? view : undefined;
-    }, 60_000, 250);
-    await until("the repeats taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp")?.total ?? 0) === 0, 30_000, 250);
-    await new Promise((r) => setTimeout(r, 1000));
-    const view = (await timeline("IC-SYS-1"))!;
-    expect(view.orderKey).toBe(t.orderKey);
-    const so = entriesOf(view, "intercompany-sales-order");
-    const po = entriesOf(view, "intercompany-purchase-order");
-    expect(so).toHaveLength(1);
-    expect(po).toHaveLength(1);
-
-    const erp = (await api<{ salesOrders: Array<{ salesOrderNumber: string; externalReference: string; customer: string; netValue: number }>; purchaseOrders: Array<{ purchaseOrderNumber: string; externalReference: string; supplier: string; netValue: number }> }>("/sandbox/erp/_state")).body;
-    const links = (await api<{ documents: Array<{ kind: string; document: string }> }>("/api/intercompany/orders/PL01/IC-SYS-1")).body.documents;
-    const hubSo = links.find((d) => d.kind === "sales-order")!.document;
-    const hubPo = links.find((d) => d.kind === "purchase-order")!.document;
-    const sales = erp.salesOrders.filter((o) => o.externalReference === hubSo);
-    const purchases = erp.purchaseOrders.filter((o) => o.externalReference === hubPo);
-    // 5 × 9.80 at the transfer price
-    expect(sales).toEqual([expect.objectContaining({ customer: "PL01", netValue: 49 })]);
-    expect(purchases).toEqual([expect.objectContaining({ supplier: "DE01", netValue: 49 })]);
-    expect(so[0].document).toBe(sales[0].salesOrderNumber);
-    expect(po[0].document).toBe(purchases[0].purchaseOrderNumber);
-    expect(await deadLetters()).toBe(0);
-  }, 120_000);
-
-  it("a change on A's side reaches B's sales order in ERP once though it repeats, and shows once on the timeline", async () => {
-    const companies = [
-      { id: "DE01", name: "OrderHub Demo Manufacturing GmbH", currency: "EUR", erp: "sandbox", transferPrices: [{ sku: "FG-1000", price: 9.8, currency: "EUR" }] },
-      { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o.", currency: "EUR", erp: "sandbox" },
-    ];
-    expect((await api("/api/intercompany/companies", json("PUT", companies))).status).toBe(200);
-    expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
-    const order = { orderNumber: "IC-SYS-2", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
-    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(201);
-    const placed = await until("B's sales order in ERP", async () => entriesOf(await timeline("IC-SYS-2"), "intercompany-sales-order")[0], 60_000, 250);
-
-    // A raises line 10 from 5 to 8; the same change arrives twice
-    const change = { orderKey: "PL01/IC-SYS-2/0", kind: "change", from: "buyer", document: "PL01-CHG-7", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 8 }] };
-    const first = await api<{ created: string[]; links: Array<{ document: string; side: string; kind: string }> }>("/api/intercompany/events", json("POST", change));
-    expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body.links[0]).toMatchObject({ kind: "change", side: "seller" });
-    const changeId = first.body.links[0].document;
-    expect((await api("/api/intercompany/events", json("POST", change))).status).toBe(200);
-
-    const entry = await until("the change on the timeline", async () => entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")[0], 60_000, 250);
-    expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
-    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.total ?? 0) === 0, 30_000, 250);
-    await new Promise((r) => setTimeout(r, 1000));
-
-    type ErpSalesOrder = { salesOrderNumber: string; externalReference: string; revision: number; changeReferences: string[]; netValue: number; status: string; lines: Array<{ lineNumber: string; quantity: number }> };
-    const hubSo = (await api<{ documents: Array<{ kind: string; document: string }> }>("/api/intercompany/orders/PL01/IC-SYS-2")).body.documents.find((d) => d.kind === "sales-order")!.document;
-    const sales = (await api<{ salesOrders: ErpSalesOrder[] }>("/sandbox/erp/_state")).body.salesOrders.filter((o) => o.externalReference === hubSo);
-    expect(sales).toHaveLength(1);
-    expect(sales[0].salesOrderNumber).toBe(placed.document);
-    // one change, at the transfer price: 8 × 9.80
-    expect(sales[0]).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: 78.4, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity: 8 })] });
-    expect(entriesOf(await timeline("IC-SYS-2"), "intercompany-changed")).toHaveLength(1);
-    expect(await deadLetters()).toBe(0);
-  }, 120_000);
-
-  it("a change on the seller's side reaches the buyer's purchase order in ERP once though it repeats", async () => {
-    const companies = [
-      { id: "DE01", name: "OrderHub Demo Manufacturing GmbH", currency: "EUR", erp: "sandbox", transferPrices: [{ sku: "FG-1000", price: 9.8, currency: "EUR" }] },
-      { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o.", currency: "EUR", erp: "sandbox" },
-    ];
-    expect((await api("/api/intercompany/companies", json("PUT", companies))).status).toBe(200);
-    expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
-    const order = { orderNumber: "IC-SYS-3", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
-    expect((await api("/api/intercompany/orders", json("POST", order))).status).toBe(201);
-    const placed = await until("A's purchase order in ERP", async () => entriesOf(await timeline("IC-SYS-3"), "intercompany-purchase-order")[0], 60_000, 250);
-
-    // B can deliver 3 of the 5 only: line 10 from 5 to 3; the same change arrives twice
-    const change = { orderKey: "PL01/IC-SYS-3/0", kind: "change", from: "seller", document: "DE01-CHG-3", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 3 }] };
-    const first = await api<{ created: string[]; links: Array<{ document: string; side: string; kind: string }> }>("/api/intercompany/events", json("POST", change));
-    expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body.links[0]).toMatchObject({ kind: "change", side: "buyer" });
-    const changeId = first.body.links[0].document;
-    expect((await api("/api/intercompany/events", json("POST", change))).status).toBe(200);
-
-    const entry = await until("the change on the timeline", async () => entriesOf(await timeline("IC-SYS-3"), "intercompany-changed")[0], 60_000, 250);
-    expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
-    await until("the repeat taken", async () => ((await allQueueCounts(vhost.name)).get("orderhub.intercompany.erp-changes")?.total ?? 0) === 0, 30_000, 250);
-    await new Promise((r) => setTimeout(r, 1000));
-
-    type ErpPurchaseOrder = { purchaseOrderNumber: string; externalReference: string; revision: number; changeReferences: string[]; netValue: number; status: string; lines: Array<{ lineNumber: string; quantity: number }> };
-    const documents = (await api<{ documents: Array<{ kind: string; document: string }> }>("/api/intercompany/orders/PL01/IC-SYS-3")).body.documents;
-    const hubPo = documents.find((d) => d.kind === "purchase-order")!.document;
-    const hubSo = documents.find((d) => d.kind === "sales-order")!.document;
-    const erp = (await api<{ purchaseOrders: ErpPurchaseOrder[]; salesOrders: Array<{ externalReference: string; revision: number }> }>("/sandbox/erp/_state")).body;
-    const purchases = erp.purchaseOrders.filter((o) => o.externalReference === hubPo);
-    expect(purchases).toHaveLength(1);
-    expect(purchases[0].purchaseOrderNumber).toBe(placed.document);
-    // one change, at the transfer price: 3 × 9.80
-    expect(purchases[0]).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: 29.4, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity: 3 })] });
-    // B's own sales order is not the one changed
-    expect(erp.salesOrders.filter((o) => o.externalReference === hubSo)).toEqual([expect.objectContaining({ revision: 0 })]);
-    expect(entriesOf(await timeline("IC-SYS-3"), "intercompany-changed")).toHaveLength(1);
     expect(await deadLetters()).toBe(0);
   }, 120_000);
 });

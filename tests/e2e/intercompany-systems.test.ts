@@ -1,0 +1,195 @@
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
+import { until } from "../support/wait";
+import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
+
+// Inter-company orders through the systems (docs/SETTLEMENT.md, "Inter-company orders"): one hub with every shipped
+// flow and the sandbox on, on a vhost of its own. The group comes from the ERP's master data at start (DE01, the demo
+// manufacturer, and its sister PL01, with DE01's transfer prices); each company's documents go to its own ERP book
+// (DE01's is the stand-in ERP's main book, PL01's /sandbox/erp/companies/PL01).
+
+const ROOT = resolve(__dirname, "../..");
+const CLI = resolve(ROOT, "bin/orderhub");
+const run = promisify(execFile);
+
+let vhost: TestVhost;
+let hub: HubProcess;
+
+interface TimelineView {
+  orderKey: string;
+  entries: Array<{ milestone: string; event: string; document: string; system: string }>;
+}
+
+interface Books {
+  salesOrders: Array<{ salesOrderNumber: string; externalReference: string; customer: string; netValue: number; revision: number; changeReferences: string[]; status: string; lines: Array<{ lineNumber: string; quantity: number }> }>;
+  purchaseOrders: Array<{ purchaseOrderNumber: string; externalReference: string; supplier: string; netValue: number; revision: number; changeReferences: string[]; status: string; lines: Array<{ lineNumber: string; quantity: number; received?: number }> }>;
+  goodsReceipts: Array<{ goodsReceiptNumber: string; externalReference: string; purchaseOrderNumber: string; deliveryNote?: string; lines: Array<{ sku: string; quantity: number }> }>;
+  supplierInvoices: Array<{ apVoucherNumber: string; externalReference: string; supplierInvoiceNumber: string; purchaseOrderNumber: string; netAmount: number }>;
+}
+
+async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${hub.url}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+/** DE01's ERP (the main book) and PL01's. */
+const de01 = async () => (await api<Books>("/sandbox/erp/_state")).body;
+const pl01 = async () => (await api<Books>("/sandbox/erp/companies/PL01/_state")).body;
+
+async function timeline(orderNumber: string): Promise<TimelineView | undefined> {
+  const res = await api<{ orders: TimelineView[] }>(`/api/orders/${encodeURIComponent(orderNumber)}/timeline`);
+  return res.status === 200 ? res.body.orders[0] : undefined;
+}
+
+const entriesOf = (t: TimelineView | undefined, milestone: string) => (t?.entries ?? []).filter((e) => e.milestone === milestone);
+const queueTotal = async (queue: string) => (await allQueueCounts(vhost.name)).get(queue)?.total ?? 0;
+const documentsOf = async (orderNumber: string) =>
+  (await api<{ documents: Array<{ kind: string; document: string; company: string }> }>(`/api/intercompany/orders/PL01/${orderNumber}`)).body.documents;
+
+/** PL01's order on DE01 through the intake, as a JSON order of type intercompany. */
+const intercompanyOrder = (orderNumber: string, quantity: number, seller = "DE01") => ({
+  orderNumber, orderType: "intercompany", issueDate: new Date().toISOString().slice(0, 10), currency: "EUR",
+  buyer: { id: "PL01", name: "OrderHub Demo Polska Sp. z o.o." }, seller: { id: seller },
+  lines: [{ lineNumber: "10", sku: "FG-1000", quantity, unit: "H87", unitPrice: 9.8 }],
+});
+
+async function placed(orderNumber: string): Promise<TimelineView> {
+  return until(`${orderNumber}: both documents in ERP`, async () => {
+    const view = await timeline(orderNumber);
+    return entriesOf(view, "intercompany-sales-order").length && entriesOf(view, "intercompany-purchase-order").length ? view : undefined;
+  }, 60_000, 250);
+}
+
+beforeAll(async () => {
+  vhost = createVhost("orderhub-intercompany");
+  const flows = shippedFlowFiles(...readdirSync(resolve(ROOT, "flows")).filter((f) => f.endsWith(".json")));
+  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows });
+  expect(await waitForHealthy(hub.url)).toBe(200);
+  // the group, from the ERP's GetMasterData at start
+  await until("the group in master data", async () => (await api<Array<{ id: string }>>("/api/master/companies")).body.length === 2, 60_000, 250);
+  // in DE01's ERP, PL01 is a customer
+  expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  expect(await hub?.stop()).toBe(0);
+  vhost?.drop();
+});
+
+describe("inter-company orders through the systems", () => {
+  it("places an order of type intercompany from the intake: B's sales order in B's ERP, A's purchase order in A's, once each though it repeats", async () => {
+    const order = intercompanyOrder("IC-E2E-1", 5);
+    expect((await api("/api/orders", json("POST", order))).status).toBe(202);
+    expect((await api("/api/orders", json("POST", order))).status).toBe(202);
+    const view = await placed("IC-E2E-1");
+    // the same order placed over REST too: the same documents, no new ones
+    const again = await api<{ created: string[] }>("/api/intercompany/orders", json("POST", { orderNumber: "IC-E2E-1", buyer: "PL01", seller: "DE01", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] }));
+    expect(again.status).toBe(200);
+    expect(again.body.created).toEqual([]);
+    await until("the repeats taken", async () => (await queueTotal("orderhub.intercompany.erp")) === 0 && (await queueTotal("orderhub.intercompany.orders")) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const docs = await documentsOf("IC-E2E-1");
+    const hubSo = docs.find((d) => d.kind === "sales-order")!;
+    const hubPo = docs.find((d) => d.kind === "purchase-order")!;
+    expect([hubSo.company, hubPo.company]).toEqual(["DE01", "PL01"]);
+    // 5 × 9.80, DE01's transfer price to PL01 from the ERP's master data
+    const [b, a] = [await de01(), await pl01()];
+    expect(b.salesOrders.filter((o) => o.externalReference === hubSo.document)).toEqual([expect.objectContaining({ customer: "PL01", netValue: 49 })]);
+    expect(a.purchaseOrders.filter((o) => o.externalReference === hubPo.document)).toEqual([expect.objectContaining({ supplier: "DE01", netValue: 49 })]);
+    // each document in its own company's ERP only
+    expect(b.purchaseOrders.filter((o) => o.externalReference === hubPo.document)).toEqual([]);
+    expect(a.salesOrders.filter((o) => o.externalReference === hubSo.document)).toEqual([]);
+
+    const after = (await timeline("IC-E2E-1"))!;
+    expect(after.orderKey).toBe(view.orderKey);
+    expect(entriesOf(after, "intercompany-sales-order").map((e) => e.document)).toEqual([b.salesOrders.find((o) => o.externalReference === hubSo.document)!.salesOrderNumber]);
+    expect(entriesOf(after, "intercompany-purchase-order").map((e) => e.document)).toEqual([a.purchaseOrders.find((o) => o.externalReference === hubPo.document)!.purchaseOrderNumber]);
+    // the order decisions leave it alone: no credit check of a sister company, no hold, no release
+    for (const decided of ["approved", "held", "rejected", "needs-approval"]) expect(entriesOf(after, decided)).toEqual([]);
+    expect(await queueTotal("orderhub.dlq")).toBe(0);
+  }, 120_000);
+
+  it("books B's delivery as A's goods receipt and B's invoice as A's supplier invoice in A's ERP, once each though they repeat", async () => {
+    expect((await api("/api/orders", json("POST", intercompanyOrder("IC-E2E-2", 5)))).status).toBe(202);
+    const view = await placed("IC-E2E-2");
+    const hubPo = (await documentsOf("IC-E2E-2")).find((d) => d.kind === "purchase-order")!.document;
+    const delivery = { orderKey: view.orderKey, kind: "delivery", from: "seller", document: "DE01-DN-88", at: "2026-12-03", lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
+    expect((await api("/api/intercompany/events", json("POST", delivery))).status).toBe(201);
+    expect((await api("/api/intercompany/events", json("POST", delivery))).status).toBe(200);
+    const received = await until("the goods receipt in A's ERP", async () => entriesOf(await timeline("IC-E2E-2"), "intercompany-goods-receipt")[0], 60_000, 250);
+
+    // B invoices 5 × 9.80 = 49.00
+    const invoice = { orderKey: view.orderKey, kind: "invoice", from: "seller", document: "DE01-INV-4711", at: "2026-12-04", amount: 49, lines: [{ lineNumber: "10", sku: "FG-1000", quantity: 5 }] };
+    expect((await api("/api/intercompany/events", json("POST", invoice))).status).toBe(201);
+    expect((await api("/api/intercompany/events", json("POST", invoice))).status).toBe(200);
+    const booked = await until("the supplier invoice in A's ERP", async () => entriesOf(await timeline("IC-E2E-2"), "intercompany-supplier-invoice")[0], 60_000, 250);
+    await until("the repeats taken", async () => (await queueTotal("orderhub.intercompany.erp-mirrors")) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const a = await pl01();
+    const po = a.purchaseOrders.find((o) => o.externalReference === hubPo)!;
+    const receipts = a.goodsReceipts.filter((g) => g.purchaseOrderNumber === po.purchaseOrderNumber);
+    expect(receipts).toEqual([expect.objectContaining({ deliveryNote: "DE01-DN-88", lines: [expect.objectContaining({ sku: "FG-1000", quantity: 5 })] })]);
+    expect(po.lines).toEqual([expect.objectContaining({ lineNumber: "10", quantity: 5, received: 5 })]);
+    expect(a.supplierInvoices.filter((i) => i.purchaseOrderNumber === po.purchaseOrderNumber)).toEqual([expect.objectContaining({ supplierInvoiceNumber: "DE01-INV-4711", netAmount: 49 })]);
+    // nothing of it in B's ERP
+    expect((await de01()).goodsReceipts.filter((g) => g.deliveryNote === "DE01-DN-88")).toEqual([]);
+    const after = await timeline("IC-E2E-2");
+    expect(entriesOf(after, "intercompany-goods-receipt")).toEqual([expect.objectContaining({ document: receipts[0].goodsReceiptNumber, system: "erp" })]);
+    expect(entriesOf(after, "intercompany-supplier-invoice")).toEqual([expect.objectContaining({ document: a.supplierInvoices.find((i) => i.supplierInvoiceNumber === "DE01-INV-4711")!.apVoucherNumber })]);
+    expect([received.event, booked.event]).toEqual(["intercompany.goods-received", "intercompany.supplier-invoice-booked"]);
+    expect(await queueTotal("orderhub.dlq")).toBe(0);
+  }, 120_000);
+
+  it.each([
+    ["A's side raises line 10 to 8: B's sales order in B's ERP changes once", "buyer", "PL01-CHG-7", 8, "seller"],
+    ["B's side can deliver 3 only: A's purchase order in A's ERP changes once", "seller", "DE01-CHG-3", 3, "buyer"],
+  ] as const)("%s", async (_case, from, source, quantity, to) => {
+    const orderNumber = `IC-E2E-${source}`;
+    expect((await api("/api/orders", json("POST", intercompanyOrder(orderNumber, 5)))).status).toBe(202);
+    const view = await placed(orderNumber);
+    const change = { orderKey: view.orderKey, kind: "change", from, document: source, lines: [{ lineNumber: "10", sku: "FG-1000", quantity }] };
+    const first = await api<{ links: Array<{ document: string; side: string; kind: string }> }>("/api/intercompany/events", json("POST", change));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.links[0]).toMatchObject({ kind: "change", side: to });
+    const changeId = first.body.links[0].document;
+    expect((await api("/api/intercompany/events", json("POST", change))).status).toBe(200);
+    const entry = await until("the change on the timeline", async () => entriesOf(await timeline(orderNumber), "intercompany-changed")[0], 60_000, 250);
+    expect(entry).toMatchObject({ event: "intercompany.order-changed-in-erp", document: changeId, system: "erp" });
+    await until("the repeat taken", async () => (await queueTotal("orderhub.intercompany.erp-changes")) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const docs = await documentsOf(orderNumber);
+    const hubSo = docs.find((d) => d.kind === "sales-order")!.document;
+    const hubPo = docs.find((d) => d.kind === "purchase-order")!.document;
+    const so = (await de01()).salesOrders.find((o) => o.externalReference === hubSo)!;
+    const po = (await pl01()).purchaseOrders.find((o) => o.externalReference === hubPo)!;
+    const [changed, untouched] = to === "seller" ? [so, po] : [po, so];
+    // one change, at the transfer price
+    expect(changed).toMatchObject({ revision: 1, changeReferences: [changeId], netValue: Math.round(quantity * 980) / 100, status: "open", lines: [expect.objectContaining({ lineNumber: "10", quantity })] });
+    expect(untouched).toMatchObject({ revision: 0 });
+    expect(entriesOf(await timeline(orderNumber), "intercompany-changed")).toHaveLength(1);
+    expect(await queueTotal("orderhub.dlq")).toBe(0);
+  }, 120_000);
+
+  it("dead-letters an inter-company order on a company outside the group, naming it, and places nothing", async () => {
+    expect((await api("/api/orders", json("POST", intercompanyOrder("IC-E2E-9", 5, "US01")))).status).toBe(202);
+    const env = { ...process.env, AMQP_URL: vhost.url };
+    const letter = await until("the order in orderhub.dlq", async () => {
+      const { stdout } = await run(CLI, ["dlq", "list", "--json"], { env });
+      return stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { error: string; queue: string }).find((d) => d.error.includes("IC-E2E-9"));
+    }, 60_000, 500);
+    expect(letter.error).toContain("seller US01 is not a company of the group");
+    expect(letter.queue).toBe("orderhub.intercompany.orders");
+    expect((await api("/api/intercompany/orders/PL01/IC-E2E-9")).status).toBe(404);
+    // only that one letter: the decisions did not take the order either
+    expect(await queueTotal("orderhub.dlq")).toBe(1);
+  }, 120_000);
+});
