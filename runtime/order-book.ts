@@ -254,7 +254,8 @@ export class OrderBook {
 export function reservationsOf(event: Pick<OrderDecidedEvent, "orderKey" | "confirmations">): Reservation[] {
   const byKey = new Map<string, Reservation>();
   for (const c of event.confirmations ?? []) {
-    if (!(c.quantity > 0)) continue;
+    // a consignment issue's goods are at the customer's site: nothing of a warehouse is promised
+    if (!(c.quantity > 0) || c.source === "consignment") continue;
     const key = `${c.sku}\u0000${c.warehouse}`;
     const seen = byKey.get(key);
     if (!seen) byKey.set(key, { sku: c.sku, warehouse: c.warehouse, quantity: c.quantity, date: c.date, order: event.orderKey });

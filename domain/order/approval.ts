@@ -134,7 +134,7 @@ export interface ConfirmedQuantity {
   quantity: number;
   date: string;
   warehouse: string;
-  source: "supply" | "lead-time";
+  source: "supply" | "lead-time" | "consignment";
 }
 
 /** What releasing the order promises: ATP's confirmations, line by line. */

@@ -140,8 +140,27 @@ function summary(lines: AtpLine[], policy: PartialDelivery, customer: Customer |
   return [];
 }
 
+/**
+ * A consignment issue: the customer used goods already at its site, and the site's ledger took the quantity when the
+ * order was accepted (docs/SETTLEMENT.md, "Consignment"). Each line is confirmed in full on the evaluation date from the
+ * site; no warehouse stock is promised or reserved.
+ */
+function consignmentIssue(order: CanonicalOrder, master: MasterIndex, day: string): AtpDecision {
+  const site = order.shipTo?.id ?? order.shipTo?.name ?? "the customer's consignment site";
+  const findings: Finding[] = [];
+  const lines: AtpLine[] = order.lines.map((line) => {
+    const known = master.items.has(line.sku);
+    if (!known) findings.push({ outcome: "reject", reason: `${lineName(line)}: the item is not in the item master, nothing can be promised` });
+    const confirmations: Confirmation[] = known && line.quantity > 0 ? [{ quantity: line.quantity, date: day, warehouse: site, source: "consignment" }] : [];
+    return { lineNumber: line.lineNumber, sku: line.sku, quantity: line.quantity, requestedDate: day, confirmations };
+  });
+  if (findings.length === 0) findings.push({ outcome: "ok", reason: `consignment issue: ${allLines(lines.length)} used at site ${site}, confirmed in full from our goods there` });
+  return { rule: "atp", ...decide("atp-check", findings), lines };
+}
+
 export function atpCheck(order: CanonicalOrder, master: MasterIndex, at: string): AtpDecision {
   const day = dayOf(at);
+  if (order.orderType === "consignment-issue") return consignmentIssue(order, master, day);
   const customer = customerOf(order, master);
   const policy: PartialDelivery = customer?.partialDelivery ?? "complete-lines";
   const findings: Finding[] = [];
@@ -173,6 +192,6 @@ export function atpCheck(order: CanonicalOrder, master: MasterIndex, at: string)
 export function reservationsFromConfirmations(order: CanonicalOrder, decision: Pick<AtpDecision, "lines">): Reservation[] {
   const key = orderKey(order);
   return decision.lines.flatMap((line) =>
-    line.confirmations.map((c) => ({ sku: line.sku, warehouse: c.warehouse, quantity: c.quantity, date: c.date, order: key })),
+    line.confirmations.filter((c) => c.source !== "consignment").map((c) => ({ sku: line.sku, warehouse: c.warehouse, quantity: c.quantity, date: c.date, order: key })),
   );
 }

@@ -24,7 +24,7 @@ export interface ConfirmedLine {
   quantity: number;
   date: string;
   warehouse: string;
-  source: "supply" | "lead-time";
+  source: "supply" | "lead-time" | "consignment";
 }
 
 /** How an order held for credit was let go: by a payment, or by a credit controller who says who and why. */

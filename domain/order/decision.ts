@@ -72,8 +72,10 @@ export interface CreditDecision extends DecisionOf<"credit"> {
 export interface Confirmation {
   quantity: number;
   date: string;
+  /** A consignment issue's: the customer's consignment site, where the goods already are. */
   warehouse: string;
-  source: "supply" | "lead-time";
+  /** consignment: used at the customer's site from our goods there; nothing is reserved from a warehouse. */
+  source: "supply" | "lead-time" | "consignment";
 }
 
 export interface AtpLine {

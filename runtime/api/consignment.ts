@@ -4,6 +4,7 @@ import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, type BrokerConnection } from "..
 import { MOVEMENT_KINDS, type Movement, type MovementDocument, type MovementKind } from "../../domain/settlement/consignment";
 import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
+import { creditConsignmentReturn, returnReference } from "../consignment-returns";
 import { applyConsignment, consignmentLedger, countConsignment } from "../settlement";
 import { today } from "../today";
 import { handled, problem, SETTLEMENT_JSON_LIMIT } from "./settlement";
@@ -80,11 +81,23 @@ export function consignmentRouter(deps: ConsignmentApiDeps): Router {
     handled(async (req: Request, res: Response) => {
       const doc = movementDocument(req, day());
       if (!MOVEMENT_KINDS.includes(doc.kind)) return problem(res, 400, `kind: must be one of ${MOVEMENT_KINDS.join(", ")}, is ${JSON.stringify(doc.kind)}`);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const reference = doc.kind === "return" ? returnReference(body, doc.document) : undefined;
       const result = await applyConsignment(deps.store(), doc);
       if (result.outcome === "refused") return problem(res, 400, result.reasons.join("; "), { code: "beyond-ledger", reasons: result.reasons, ledger: result.ledger });
-      if (result.outcome === "repeat") return res.status(200).json({ outcome: "repeat", document: doc.document, ledger: result.ledger });
-      const announced = await announce(deps.broker, deps.master(), doc, result.movements);
-      res.status(201).json({ outcome: "applied", document: doc.document, kind: doc.kind, movements: result.movements, ledger: result.ledger, ...announced });
+      // announced again on a repeat, under the same message ids: a crash after the ledger took it loses nothing
+      const movements = result.outcome === "applied" ? result.movements : (await deps.store().settlement.movements(doc.customer, doc.site)).filter((m) => m.kind === doc.kind && m.document === doc.document);
+      const announced = await announce(deps.broker, deps.master(), doc, movements);
+      let credit: Record<string, unknown> = {};
+      if (reference) {
+        const warehouse = typeof body.warehouse === "string" && body.warehouse ? body.warehouse : undefined;
+        const credited = await creditConsignmentReturn(deps.store(), deps.master(), { ...doc, lines: movements.map((m) => ({ sku: m.sku, quantity: m.quantity })) }, reference, warehouse);
+        const { messageId, event } = credited.credited;
+        await deps.broker.publish(EVENTS_EXCHANGE, "return.credited", Buffer.from(JSON.stringify(event), "utf8"), { messageId, contentType: "application/json", appId: "orderhub", type: "return.credited" });
+        credit = { rma: credited.rma, creditNote: credited.creditNote.creditNoteId, credited: credited.creditNote.totals.payable };
+      }
+      if (result.outcome === "repeat") return res.status(200).json({ outcome: "repeat", document: doc.document, ledger: result.ledger, ...announced, ...credit });
+      res.status(201).json({ outcome: "applied", document: doc.document, kind: doc.kind, movements: result.movements, ledger: result.ledger, ...announced, ...credit });
     }),
   );
 
@@ -107,6 +120,9 @@ export function consignmentRouter(deps: ConsignmentApiDeps): Router {
         if (!warehouse || !index.warehouses.some((w) => w.id === warehouse)) return problem(res, 400, `lines[${n}].warehouse: ${warehouse ? `warehouse ${warehouse} is not in the master data` : "no warehouse given, and the master data has none"}`);
         lines.push({ lineNumber: String((n + 1) * 10), sku: l.sku, quantity: l.quantity, warehouse });
       }
+      // one delivery note, one warehouse: the ERP posts the transfer from it
+      const from = [...new Set(lines.map((l) => l.warehouse))];
+      if (from.length > 1) return problem(res, 400, `lines: a fill-up leaves from one warehouse (it is one delivery note and one ERP transfer); these name ${from.join(" and ")}: send one fill-up per warehouse`);
       const { customer, site } = req.params;
       const at = typeof body.at === "string" ? body.at.slice(0, 10) : day();
       const event = { event: "consignment.fill-up-requested", customer, site, system: "hub", document: body.document, at, orderType: ORDER_TYPES["fill-up"], lines };

@@ -215,3 +215,53 @@ export interface SupplierInvoice {
   netAmount: number;
   lines: Array<{ lineNumber: string; sku: string; quantity: number; unitPrice: number; netValue: number; purchaseOrderLine: string }>;
 }
+
+/** The movements of goods on consignment at a customer's site (consignment.ts). */
+export const CONSIGNMENT_KINDS = ["fill-up", "issue", "pickup", "return"] as const;
+export type ConsignmentKind = (typeof CONSIGNMENT_KINDS)[number];
+
+export interface ConsignmentLineInput {
+  /** Absent: the line's place in the document (1, 2 …). */
+  lineNumber?: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface ConsignmentMovementInput {
+  /** The hub's document id: the movement is booked once per reference. */
+  externalReference: string;
+  /** As the request gives it; the books check it is one of CONSIGNMENT_KINDS. */
+  kind: string;
+  customerNumber: string;
+  /** The customer's consignment site. */
+  site: string;
+  /** Fill-up: the warehouse the goods leave; pick-up and return: the one they come back to (absent: the first). */
+  warehouse?: string;
+  postingDate: string;
+  /** The sales order an issue is billed under. */
+  salesOrderNumber?: string;
+  lines: ConsignmentLineInput[];
+}
+
+/** A consignment movement the ERP booked: its material document. */
+export interface ConsignmentMovement {
+  materialDocument: string;
+  externalReference: string;
+  kind: ConsignmentKind;
+  customer: string;
+  site: string;
+  /** The warehouse the goods left or came back to (an issue moves none). */
+  warehouse?: string;
+  postingDate: string;
+  salesOrderNumber?: string;
+  lines: Array<{ lineNumber: string; sku: string; quantity: number }>;
+}
+
+/** Per customer, site and item: our goods at the site, and what the customer used of them. */
+export interface ConsignmentStock {
+  customer: string;
+  site: string;
+  sku: string;
+  consignment: number;
+  issued: number;
+}

@@ -1,5 +1,5 @@
 import type { IServices } from "soap";
-import type { PurchasingLineInput, SalesOrderLineInput, StockEntry, SupplyRequestInput } from "./documents";
+import type { ConsignmentLineInput, PurchasingLineInput, SalesOrderLineInput, StockEntry, SupplyRequestInput } from "./documents";
 import type { DemoGroup } from "./group";
 import { ErpFault, checkDate, type ErpState } from "./state";
 
@@ -21,6 +21,8 @@ export const OPERATIONS = [
   "PostSupplierInvoice",
   "CreatePlannedOrder",
   "GetMasterData",
+  "PostConsignmentMovement",
+  "GetConsignmentStock",
 ] as const;
 
 export type Operation = (typeof OPERATIONS)[number];
@@ -40,6 +42,9 @@ export function soapFault(faultcode: string, faultstring: string, statusCode = 5
   return { Fault: { faultcode, faultstring, statusCode } };
 }
 
+/** The operations whose request names a customer (`CustomerNumber`): a fault rule for one customer matches it there. */
+const BY_CUSTOMER: readonly Operation[] = ["CreateSalesOrder", "GetCustomerCredit", "PostARVoucher", "PostConsignmentMovement", "GetConsignmentStock"];
+
 /** The kinds of master data GetMasterData hands over (`Kind`; none: all). */
 export const MASTER_DATA_KINDS = ["customers", "items", "prices", "stock", "openItems", "companies", "transferPrices"] as const;
 
@@ -49,7 +54,7 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
     <T>(operation: Operation, run: (args: Args) => T) =>
     (args: Args): T => {
       try {
-        const customer = operation === "PostARVoucher" || operation === "CreateSalesOrder" || operation === "GetCustomerCredit" ? optional(args, "CustomerNumber") : undefined;
+        const customer = BY_CUSTOMER.includes(operation) ? optional(args, "CustomerNumber") : undefined;
         const rule = rules().find((r) => r.operation === operation && (r.customer === undefined || r.customer === customer));
         if (rule) throw new ErpFault(rule.faultstring, rule.faultcode);
         return run(args ?? {});
@@ -220,6 +225,22 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
           : [],
       };
     }),
+    PostConsignmentMovement: guard("PostConsignmentMovement", (args) => {
+      const { movement, created } = state.postConsignmentMovement({
+        externalReference: required(args, "ExternalReference"),
+        kind: required(args, "Kind"),
+        customerNumber: required(args, "CustomerNumber"),
+        site: required(args, "Site"),
+        warehouse: optional(args, "Warehouse"),
+        postingDate: date(args, "PostingDate") ?? today(),
+        salesOrderNumber: optional(args, "SalesOrderNumber"),
+        lines: consignmentLines(args),
+      });
+      return { MaterialDocument: movement.materialDocument, ExternalReference: movement.externalReference, Kind: movement.kind, Created: created };
+    }),
+    GetConsignmentStock: guard("GetConsignmentStock", (args) => ({
+      Stock: state.getConsignmentStock(required(args, "CustomerNumber"), optional(args, "Site")).map((s) => ({ Site: s.site, Sku: s.sku, Consignment: s.consignment, Issued: s.issued })),
+    })),
   };
   return { ErpService: { ErpPort: port } };
 }
@@ -269,6 +290,17 @@ function purchasingLines(args: Args, document: string, priced: boolean): Purchas
       quantity: amount(line, "Quantity", at),
       ...(priced ? { unitPrice: amount(line, "UnitPrice", at) } : {}),
     };
+  });
+}
+
+/** A consignment movement's lines: LineNumber (optional), Sku, Quantity. */
+function consignmentLines(args: Args): ConsignmentLineInput[] {
+  const raw = lineList(args);
+  if (raw.length === 0) throw new ErpFault("Lines: a consignment movement needs at least one line");
+  return raw.map((entry, i) => {
+    const line = (entry ?? {}) as Record<string, unknown>;
+    const at = `Lines.Line[${i}]`;
+    return { lineNumber: optional(line, "LineNumber"), sku: required(line, "Sku", at), quantity: amount(line, "Quantity", at) };
   });
 }
 

@@ -7,6 +7,9 @@ import type {
   ArVoucherInput,
   ChangePurchaseOrderInput,
   ChangeSalesOrderInput,
+  ConsignmentMovement,
+  ConsignmentMovementInput,
+  ConsignmentStock,
   CreatePurchaseOrderInput,
   CreateSalesOrderInput,
   CustomerCredit,
@@ -22,6 +25,7 @@ import type {
   SupplyRequest,
   SupplyRequestInput,
 } from "./documents";
+import { Consignment } from "./consignment";
 import { ErpFault } from "./fault";
 import { Purchasing } from "./purchasing";
 
@@ -30,9 +34,10 @@ export { ErpFault, checkDate } from "./fault";
 /**
  * The stand-in ERP's books: customers, items, prices, stock, open items (seeded from the demo manufacturer), and the
  * documents it was sent: sales orders, AR vouchers, purchase requisitions and planned orders, and its purchasing
- * (purchasing.ts: purchase orders, goods receipts, supplier invoices). Every operation checks its input as the ERP
- * does and throws ErpFault (a SOAP Fault, `soap:Client`) naming the field, the record and the value; a repeat of a
- * document under the same reference returns the document booked the first time.
+ * (purchasing.ts: purchase orders, goods receipts, supplier invoices), and the goods it has on consignment at customers'
+ * sites (consignment.ts). Every operation checks its input as the ERP does and throws ErpFault (a SOAP Fault,
+ * `soap:Client`) naming the field, the record and the value; a repeat of a document under the same reference returns
+ * the document booked the first time.
  */
 
 const round = (amount: number, currency: string) => fromMinor(toMinor(amount, currency), currency);
@@ -55,11 +60,19 @@ export class ErpState {
   private readonly purchasing = new Purchasing({
     item: (sku, field) => this.item(sku, field),
     warehouse: (id, field) => this.warehouse(id, field),
-    firstWarehouse: () => {
-      if (!this.warehouses[0]) throw new ErpFault("the ERP has no warehouse", "soap:Server");
-      return this.warehouses[0].id;
-    },
+    firstWarehouse: () => this.firstWarehouse(),
     receive: (sku, warehouse, quantity) => add(this.onHand, key(sku, warehouse), quantity),
+  });
+  private readonly consignment = new Consignment({
+    customer: (id, field) => this.customer(id, field),
+    item: (sku, field) => this.item(sku, field),
+    warehouse: (id, field) => this.warehouse(id, field),
+    firstWarehouse: () => this.firstWarehouse(),
+    salesOrder: (number) => this.orders.get(number),
+    moveStock: (sku, warehouse, quantity) => {
+      const k = key(sku, warehouse);
+      this.onHand.set(k, Math.max(0, (this.onHand.get(k) ?? 0) + quantity));
+    },
   });
 
   constructor(private readonly seed: () => MasterData) {
@@ -83,6 +96,7 @@ export class ErpState {
     this.vouchers.clear();
     this.supplyRequests.clear();
     this.purchasing.reset();
+    this.consignment.reset();
     this.seq = { order: 0, voucher: 0, requisition: 0, planned: 0 };
   }
 
@@ -226,6 +240,16 @@ export class ErpState {
     return this.purchasing.postSupplierInvoice(input);
   }
 
+  /** A consignment movement (fill-up, issue, pick-up, return) at a customer's site, once per reference (consignment.ts). */
+  postConsignmentMovement(input: ConsignmentMovementInput): { movement: ConsignmentMovement; created: boolean } {
+    return this.consignment.post(input);
+  }
+
+  /** A customer's goods on consignment and issued, per site and item (consignment.ts). */
+  getConsignmentStock(customerNumber: string, site?: string): ConsignmentStock[] {
+    return this.consignment.stock(customerNumber, site);
+  }
+
   createSupplyRequest(kind: SupplyRequest["kind"], input: SupplyRequestInput): { request: SupplyRequest; created: boolean } {
     const existing = this.supplyRequests.get(`${kind}|${input.externalReference}`);
     if (existing) return { request: existing, created: false };
@@ -266,6 +290,7 @@ export class ErpState {
       purchaseRequisitions: [...this.supplyRequests.values()].filter((r) => r.kind === "purchase-requisition"),
       plannedOrders: [...this.supplyRequests.values()].filter((r) => r.kind === "planned-order"),
       ...this.purchasing.snapshot(),
+      ...this.consignment.snapshot(),
       customers: this.customers.size,
       items: this.items.size,
     };
@@ -297,9 +322,12 @@ export class ErpState {
   /** The first warehouse by priority that has the quantity available, else the first by priority. */
   private pickWarehouse(sku: string, quantity: number): string {
     const enough = this.warehouses.find((w) => this.stockEntry(sku, w.id).available >= quantity);
-    const first = enough ?? this.warehouses[0];
-    if (!first) throw new ErpFault("the ERP has no warehouse", "soap:Server");
-    return first.id;
+    return enough?.id ?? this.firstWarehouse();
+  }
+
+  private firstWarehouse(): string {
+    if (!this.warehouses[0]) throw new ErpFault("the ERP has no warehouse", "soap:Server");
+    return this.warehouses[0].id;
   }
 
   private stockEntry(sku: string, warehouse: string): StockEntry {

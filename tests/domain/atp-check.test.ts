@@ -233,3 +233,24 @@ describe("releasing an order writes its confirmations as reservations", () => {
     expect(promised(decision)).toEqual(["1 on 2026-12-20 from WH-NORTH (lead time)"]);
   });
 });
+
+describe("atp-check on a consignment issue: what the customer used at its site, from our goods there", () => {
+  const issue = (lines: OrderLine[]): CanonicalOrder => ({ ...order(lines), orderType: "consignment-issue", shipTo: { id: "P1" } });
+  it.each<[string, OrderLine[], Change, string, string[][], number]>([
+    ["no stock in any warehouse: confirmed in full, today, from the site", [line("10", "GH-100", 40, 100)], and(), "ok", [["40 on 2026-11-20 from P1"]], 0],
+    ["stock in a warehouse: not touched, nothing reserved", [line("10", "GH-100", 40, 100)], stock(supply("WH-NORTH", "on-hand", 50)), "ok", [["40 on 2026-11-20 from P1"]], 0],
+    ["a requested date in the past: the use was reported today", [line("10", "GH-100", 5, 100, { requestedDate: "2026-10-01" })], and(), "ok", [["5 on 2026-11-20 from P1"]], 0],
+    ["two items used", [line("10", "GH-100", 4, 100), line("20", "SH-200", 2, 20)], and(), "ok", [["4 on 2026-11-20 from P1"], ["2 on 2026-11-20 from P1"]], 0],
+    ["an item not in the item master", [line("10", "XX-404", 3, 100)], and(), "reject", [[]], 0],
+  ])("%s", (_case, lines, change, outcome, confirmations, reserved) => {
+    const o = issue(lines);
+    const decision = atpCheck(o, master(change), AT);
+    expect(decision.outcome).toBe(outcome);
+    expect(decision.lines.map((_, i) => promised(decision, i))).toEqual(confirmations);
+    expect(reservationsFromConfirmations(o, decision)).toHaveLength(reserved);
+  });
+
+  it("says where the goods were used", () => {
+    expect(atpCheck(issue([line("10", "GH-100", 40, 100)]), master(), AT).reasons).toEqual(["atp-check: consignment issue: the line is used at site P1, confirmed in full from our goods there"]);
+  });
+});
