@@ -1,3 +1,6 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import consignmentLedger from "../../nodes/consignment-ledger/index";
 import orderChange from "../../nodes/order-change/index";
 import atpCheck from "../../nodes/atp-check/index";
 import creditCheck from "../../nodes/credit-check/index";
@@ -14,9 +17,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 
-/** The order decision nodes, to load beside hubNodes(). */
+const coreFunction = createRequire(join(__dirname, "../../package.json"))(join(__dirname, "../../node_modules/@node-red/nodes/core/function/10-function.js"));
+
+/** The order decision nodes, to load beside hubNodes(); with the ledger and function nodes a consignment issue passes. */
 export function decisionNodes(): unknown[] {
-  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange];
+  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange, consignmentLedger, coreFunction];
 }
 
 /** A class B customer without a credit limit (EUR, 30 days net, 5 grace days). */
