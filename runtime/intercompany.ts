@@ -47,6 +47,20 @@ export function intercompanyOrderOf(order: CanonicalOrder): IntercompanyOrder {
   };
 }
 
+/**
+ * A change or cancellation of an inter-company order from the intake (A's side: its order changed or withdrawn, any
+ * format): mirrored on B's sales order once per revision, as `POST /api/intercompany/events` with `from: buyer` does.
+ * The order was placed at its first revision; the change's own order key names the change.
+ */
+export async function mirrorIntakeChange(store: HubStore, master: MasterDataService, change: CanonicalOrder, now = Date.now()): Promise<IntercompanyEvent> {
+  const placed = `${change.buyer.id ?? ""}/${change.orderNumber}/0`;
+  const source = keyOf(change);
+  const kind = change.purpose === "cancel" ? "cancel" : "change";
+  const lines = kind === "cancel" ? undefined : change.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity }));
+  const result = await mirrorIntercompany(store, master, placed, { from: "buyer", kind, document: source, ...(lines ? { lines } : {}) }, now);
+  return mirroredEvent(store, placed, source, result.links[0]?.body, change.issueDate.slice(0, 10));
+}
+
 /** B's sales order and A's purchase order, each once however often the order comes. */
 export async function placeIntercompanyOrder(store: HubStore, master: MasterDataService, order: IntercompanyOrder, now = Date.now()) {
   const g = await group(master);

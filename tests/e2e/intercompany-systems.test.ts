@@ -179,6 +179,28 @@ describe("inter-company orders through the systems", () => {
     expect(await queueTotal("orderhub.dlq")).toBe(0);
   }, 120_000);
 
+  it("A's change and then cancellation of its order through the intake reach B's sales order in B's ERP, once each", async () => {
+    expect((await api("/api/orders", json("POST", intercompanyOrder("IC-E2E-5", 5)))).status).toBe(202);
+    await placed("IC-E2E-5");
+    const hubSo = (await documentsOf("IC-E2E-5")).find((d) => d.kind === "sales-order")!.document;
+    const so = async () => (await de01()).salesOrders.find((o) => o.externalReference === hubSo)!;
+
+    const change = { ...intercompanyOrder("IC-E2E-5", 8), purpose: "change" };
+    expect((await api("/api/orders", json("POST", change))).status).toBe(202);
+    await until("the change in B's ERP", async () => (await so()).revision === 1, 60_000, 250);
+    expect(await so()).toMatchObject({ status: "open", netValue: 78.4, lines: [expect.objectContaining({ lineNumber: "10", quantity: 8 })] });
+
+    expect((await api("/api/orders", json("POST", { ...intercompanyOrder("IC-E2E-5", 8), purpose: "cancel" }))).status).toBe(202);
+    await until("the cancellation in B's ERP", async () => (await so()).status === "cancelled", 60_000, 250);
+    await until("the changes taken", async () => (await queueTotal("orderhub.intercompany.erp-changes")) === 0 && (await queueTotal("orderhub.intercompany.orders")) === 0, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await so()).toMatchObject({ revision: 2, status: "cancelled" });
+    expect(entriesOf(await timeline("IC-E2E-5"), "intercompany-changed")).toHaveLength(2);
+    // the decisions left the order and its changes alone
+    for (const decided of ["approved", "held", "rejected", "cancelled"]) expect(entriesOf(await timeline("IC-E2E-5"), decided)).toEqual([]);
+    expect(await queueTotal("orderhub.dlq")).toBe(0);
+  }, 120_000);
+
   it("dead-letters an inter-company order on a company outside the group, naming it, and places nothing", async () => {
     expect((await api("/api/orders", json("POST", intercompanyOrder("IC-E2E-9", 5, "US01")))).status).toBe(202);
     const env = { ...process.env, AMQP_URL: vhost.url };
