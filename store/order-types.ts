@@ -155,4 +155,11 @@ export interface OrderStore {
   orderState(orderRef: string): Promise<OrderRevisionState | undefined>;
   /** The warehouse picked the order: a change from now on needs approval. False for an order the hub does not know. */
   markPicked(orderRef: string, now: number): Promise<boolean>;
+  /**
+   * The decision an order revision stands under now (its event's JSON): the revision's own, or for one held for credit
+   * and let go since (by a payment or a credit controller), the release, which the hold keeps; undefined for a
+   * revision the hub never decided. The revision's own stays as it was decided (the change and cancellation rules read
+   * it), so readers that ship and bill ask here.
+   */
+  decisionInForce(orderKey: string): Promise<string | undefined>;
 }

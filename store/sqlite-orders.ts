@@ -30,6 +30,15 @@ export class SqliteOrderStore implements OrderStore {
     return ((await this.send({ orders: "state", orderRef })) as OrderRevisionState | null) ?? undefined;
   }
 
+  async decisionInForce(orderKey: string): Promise<string | undefined> {
+    const cut = orderKey.lastIndexOf("/");
+    const state = await this.orderState(orderKey.slice(0, cut));
+    const own = state?.revisions.find((r) => r.revision === Number(orderKey.slice(cut + 1)))?.event;
+    if (!own || (JSON.parse(own) as { outcome?: string }).outcome !== "held") return own;
+    const [released] = await this.heldOrders({ orderKey, status: "released" });
+    return released?.releaseEvent ?? own;
+  }
+
   async markPicked(orderRef: string, now: number): Promise<boolean> {
     return (await this.send({ orders: "picked", orderRef, now })) as boolean;
   }

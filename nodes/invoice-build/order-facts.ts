@@ -51,17 +51,11 @@ export function orderRefOf(orderKey: string): string {
 
 /** The `order.released` of the revision the key names, as the order book recorded it. */
 export async function releasedOrder(orderKey: string): Promise<OrderDecidedEvent> {
-  const ref = orderRefOf(orderKey);
-  const revision = Number(orderKey.slice(ref.length + 1));
-  const state = await getHubStore().orders.orderState(ref);
-  const record = state?.revisions.find((r) => r.revision === revision);
-  if (!record?.event) throw new OrderFactsError(`order ${orderKey}: the hub has no decision recorded for this revision (is it an order the decisions flow released?)`);
-  let event = JSON.parse(record.event) as OrderDecidedEvent;
-  if (event.outcome === "held") {
-    // held for credit, then let go by a payment or a credit controller: the release's event is kept with the hold
-    const [released] = await getHubStore().orders.heldOrders({ orderKey, status: "released" });
-    if (released?.releaseEvent) event = JSON.parse(released.releaseEvent) as OrderDecidedEvent;
-  }
+  orderRefOf(orderKey);
+  // held for credit and let go since: the release is the decision in force
+  const json = await getHubStore().orders.decisionInForce(orderKey);
+  if (!json) throw new OrderFactsError(`order ${orderKey}: the hub has no decision recorded for this revision (is it an order the decisions flow released?)`);
+  const event = JSON.parse(json) as OrderDecidedEvent;
   if (event.outcome !== "released") throw new OrderFactsError(`order ${orderKey} is ${event.outcome}, not released: nothing of it is to be shipped or invoiced`);
   return event;
 }

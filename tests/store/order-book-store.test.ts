@@ -78,3 +78,29 @@ describe("the order book's tables", () => {
     expect((await store.orders.heldOrders({ payment: "PAY-1", status: "released" })).map((h) => h.orderKey)).toEqual(["C-1/PO-3/0"]);
   });
 });
+
+describe("the decision an order revision stands under now", () => {
+  const decided = (orderKey: string, outcome: string) => {
+    const cut = orderKey.lastIndexOf("/");
+    const event = JSON.stringify({ event: `order.${outcome}`, orderKey, outcome });
+    return { revision: { orderRef: orderKey.slice(0, cut), revision: Number(orderKey.slice(cut + 1)), purpose: "order" as const, order: "{}", event, state: outcome as never, recordedAt: 1 } };
+  };
+  it.each([
+    ["released at once: its own decision", "C-1/PO-1/0", "released", false, "released"],
+    ["held for credit, still held: the hold", "C-1/PO-2/0", "held", false, "held"],
+    ["held for credit, let go by a payment since: the release", "C-1/PO-3/0", "held", true, "released"],
+    ["rejected: its own decision", "C-1/PO-4/0", "rejected", false, "rejected"],
+  ])("%s", async (_case, orderKey, outcome, letGo, inForce) => {
+    await store.orders.writeOrderBook({ ...decided(orderKey, outcome), ...(outcome === "held" ? { held: [held(orderKey, 10)] } : {}) });
+    if (letGo) await store.orders.writeOrderBook({ releases: [{ orderKey, releasedAt: 20, payment: "PAY-1", event: JSON.stringify({ event: "order.released", orderKey, outcome: "released" }) }] });
+    expect(JSON.parse((await store.orders.decisionInForce(orderKey))!).outcome).toBe(inForce);
+    // the revision's own record stays as decided
+    expect((await store.orders.orderState(orderKey.slice(0, -2)))!.revisions[0].event).toContain(`"outcome":"${outcome}"`);
+  });
+
+  it("knows none for a revision the hub never decided", async () => {
+    await store.orders.writeOrderBook(decided("C-1/PO-5/0", "released"));
+    expect(await store.orders.decisionInForce("C-1/PO-5/1")).toBeUndefined();
+    expect(await store.orders.decisionInForce("C-9/PO-404/0")).toBeUndefined();
+  });
+});
