@@ -8,6 +8,7 @@ import { DeliveryRegistry } from "./deliveries";
 import { PublishError, Publisher, UnroutableError, describeError } from "./publisher";
 import { settleAck, settleDeadLetter, type DeadLetterReason, type SettleResult } from "./settlement";
 import { registerBroker, unregisterBroker, type BrokerInfo, type BrokerState, type RegisteredBroker } from "./registry";
+import { noteDeadLetter } from "./dead-letter-log";
 import { DEAD_LETTER_EXCHANGE, declareHubTopology, declareQueue, supportsAtLeastOnceDeadLettering, type QueueDeclaration } from "./topology";
 import { brokerBlocked, brokerConnected, brokerReconnectsTotal, deadLettersWaiting, topologyDrift } from "../../observability/metrics";
 import { logger } from "../../observability/logger";
@@ -287,6 +288,7 @@ export class BrokerConnection implements RegisteredBroker {
         if (!this.running || !alive()) return false;
         try {
           await this.publish(DEAD_LETTER_EXCHANGE, routingKey, content, { ...options, mandatory: true });
+          noteDeadLetter(routingKey, options);
           return true;
         } catch (err) {
           if (!(err instanceof PublishError) || !this.running || !alive()) throw err;

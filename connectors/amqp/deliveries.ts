@@ -230,4 +230,15 @@ export class DeliveryRegistry {
   get size(): number {
     return this.byKey.size;
   }
+
+  /** Deliveries not yet settled, by queue and consumer (node name): what the ops page shows per consumer. */
+  inFlightByConsumer(): Array<{ queue: string; consumer: string; inFlight: number }> {
+    const counts = new Map<string, { queue: string; consumer: string; inFlight: number }>();
+    for (const d of this.byKey.values()) {
+      const key = `${d.queue}\u0000${d.consumer}`;
+      const row = counts.get(key) ?? counts.set(key, { queue: d.queue, consumer: d.consumer, inFlight: 0 }).get(key)!;
+      row.inFlight++;
+    }
+    return [...counts.values()];
+  }
 }

@@ -67,6 +67,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "settlement-record": { version: 1, migrations: [] },
   "return-receipt": { version: 1, migrations: [] },
   "intercompany-order": { version: 1, migrations: [] },
+  "consignment-order": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

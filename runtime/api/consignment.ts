@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, type BrokerConnection } from "../../connectors/amqp";
 import { MOVEMENT_KINDS, type Movement, type MovementDocument, type MovementKind } from "../../domain/settlement/consignment";
 import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
+import { consignmentMessageId, fillUpRequest, type FillUpLine } from "../consignment-orders";
 import { creditConsignmentReturn, returnReference } from "../consignment-returns";
 import { applyConsignment, consignmentLedger, countConsignment } from "../settlement";
 import { today } from "../today";
@@ -42,7 +42,7 @@ function movementDocument(req: Request, day: string): MovementDocument {
   };
 }
 
-const messageIdOf = (...parts: string[]) => `sha256:${createHash("sha256").update(parts.join("|"), "utf8").digest("hex")}`;
+const messageIdOf = consignmentMessageId;
 
 async function announce(broker: BrokerConnection, master: MasterDataService, doc: MovementDocument, movements: Movement[]): Promise<{ event: string; order?: string }> {
   const event = `consignment.${doc.kind}`;
@@ -107,28 +107,12 @@ export function consignmentRouter(deps: ConsignmentApiDeps): Router {
     "/consignment/:customer/:site/fill-ups",
     handled(async (req: Request, res: Response) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (typeof body.document !== "string" || !body.document) return problem(res, 400, "document: the fill-up's id is required (it becomes the delivery note's number)");
-      const given = Array.isArray(body.lines) ? (body.lines as Array<Record<string, unknown>>) : [];
-      if (given.length === 0) return problem(res, 400, "lines: a fill-up lists at least one item: [{sku, quantity, warehouse?}]");
-      const index = await deps.master().ready();
-      const first = [...index.warehouses].sort((a, b) => a.priority - b.priority)[0]?.id;
-      const lines = [];
-      for (const [n, l] of given.entries()) {
-        if (typeof l?.sku !== "string" || !l.sku) return problem(res, 400, `lines[${n}].sku: is required`);
-        if (typeof l.quantity !== "number" || !(l.quantity > 0)) return problem(res, 400, `lines[${n}].quantity: must be a number above 0 (is ${JSON.stringify(l.quantity)})`);
-        const warehouse = typeof l.warehouse === "string" && l.warehouse ? l.warehouse : first;
-        if (!warehouse || !index.warehouses.some((w) => w.id === warehouse)) return problem(res, 400, `lines[${n}].warehouse: ${warehouse ? `warehouse ${warehouse} is not in the master data` : "no warehouse given, and the master data has none"}`);
-        lines.push({ lineNumber: String((n + 1) * 10), sku: l.sku, quantity: l.quantity, warehouse });
-      }
-      // one delivery note, one warehouse: the ERP posts the transfer from it
-      const from = [...new Set(lines.map((l) => l.warehouse))];
-      if (from.length > 1) return problem(res, 400, `lines: a fill-up leaves from one warehouse (it is one delivery note and one ERP transfer); these name ${from.join(" and ")}: send one fill-up per warehouse`);
       const { customer, site } = req.params;
       const at = typeof body.at === "string" ? body.at.slice(0, 10) : day();
-      const event = { event: "consignment.fill-up-requested", customer, site, system: "hub", document: body.document, at, orderType: ORDER_TYPES["fill-up"], lines };
-      const messageId = messageIdOf(customer, site, event.event, body.document);
+      const given = Array.isArray(body.lines) ? (body.lines as FillUpLine[]) : [];
+      const { messageId, event, lines } = await fillUpRequest(deps.master(), customer, site, typeof body.document === "string" ? body.document : "", at, given);
       await deps.broker.publish(EVENTS_EXCHANGE, event.event, Buffer.from(JSON.stringify(event), "utf8"), { messageId, contentType: "application/json", appId: "orderhub", type: event.event });
-      res.status(202).json({ outcome: "requested", document: body.document, deliveryNote: body.document, event: event.event, messageId, lines });
+      res.status(202).json({ outcome: "requested", document: event.document, deliveryNote: event.document, event: event.event, messageId, lines });
     }),
   );
 

@@ -146,4 +146,38 @@ describe("a consignment cycle through the systems, across a hub restart", () => 
     // the one letter is CR-2's
     expect(await queueTotal("orderhub.dlq")).toBe(1);
   }, 300_000);
+  it("takes a fill-up and a pick-up as orders through the intake, no sale; refuses a pick-up beyond the site and a return order, saying why", async () => {
+    const order = (orderNumber: string, orderType: string, quantity: number) => ({ ...use(orderNumber, quantity), orderType, shipTo: { id: "P2" } });
+    const p2 = async () => (await api<Ledger>("/api/consignment/C-OPEN/P2")).body.items.find((i) => i.sku === "FG-1000");
+    const erpP2 = async () => (await sandbox<ErpConsignment>("/erp/_state")).body.consignmentStock.find((s) => s.customer === "C-OPEN" && s.site === "P2" && s.sku === "FG-1000");
+
+    expect((await api("/api/orders", json("POST", order("FU-P2", "consignment-fillup", 30)))).status).toBe(202);
+    await until("the fill-up on P2's ledger", async () => (await p2())?.balance === 30, 60_000, 250);
+    await until("the ERP transfer to P2", async () => (await erpP2())?.consignment === 30, 60_000, 250);
+    type Tms = { shipments: Array<{ deliveryNote: string }> };
+    await until("the TMS shipment", async () => (await sandbox<Tms>("/tms/_state")).body.shipments.some((s) => s.deliveryNote === "FU-P2"), 60_000, 250);
+
+    expect((await api("/api/orders", json("POST", order("PU-P2", "consignment-pickup", 30)))).status).toBe(202);
+    await until("the pick-up in ERP", async () => (await erpP2())?.consignment === 0, 60_000, 250);
+    expect(await p2()).toMatchObject({ balance: 0, filledUp: 30, pickedUp: 30 });
+    // neither was decided, booked as a sale or invoiced
+    type Finance = { invoices: Array<{ orderReference?: string }> };
+    expect((await sandbox<Finance>("/finance/_state")).body.invoices.filter((i) => i.orderReference === "FU-P2" || i.orderReference === "PU-P2")).toEqual([]);
+    for (const n of ["FU-P2", "PU-P2"]) expect((await milestones(n)).map((e) => e.milestone)).not.toContain("approved");
+
+    const env = { ...process.env, AMQP_URL: vhost.url };
+    const letters = async () => (await run(CLI, ["dlq", "list", "--json"], { env })).stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { error: string });
+    expect((await api("/api/orders", json("POST", order("PU-P2-B", "consignment-pickup", 5)))).status).toBe(202);
+    expect((await api("/api/orders", json("POST", { ...use("RET-9", 2), orderType: "return" }))).status).toBe(202);
+    const refused = await until("both refused", async () => {
+      const all = await letters();
+      const pickup = all.find((l) => l.error.includes("PU-P2-B"));
+      const ret = all.find((l) => l.error.includes("RET-9"));
+      return pickup && ret ? { pickup, ret } : undefined;
+    }, 60_000, 500);
+    expect(refused.pickup.error).toContain("site P2 holds 0 of FG-1000");
+    expect(refused.ret.error).toContain("send it as a return authorisation naming the invoice");
+    expect(await p2()).toMatchObject({ balance: 0, pickedUp: 30 });
+    expect(await queueTotal("orderhub.dlq")).toBe(3);
+  }, 300_000);
 });
