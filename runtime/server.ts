@@ -13,6 +13,7 @@ import { apiNotFound, apiRouter } from "./api";
 import { startApprovalDesk, stopApprovalDesk } from "./approval-desk";
 import type { HubConfig } from "./config";
 import { opsRouter } from "./health";
+import { opsPageRouter } from "./ops/router";
 import { RED } from "./node-red";
 import { loadFlowFiles } from "./flow-storage";
 import { deliverDirectlyBetweenHubNodes } from "./direct-delivery";
@@ -60,6 +61,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   app.use("/metrics", requireMetricsKey(config.metricsKey));
   app.use(opsRouter({ flowsRunning: flows.running, store: getHubStore, sandbox: config.sandbox === "on" }));
+  app.use(opsPageRouter({ flowsRunning: flows.running, store: getHubStore, sandbox: config.sandbox === "on", metricsKey: config.metricsKey, events: RED.events }));
   app.get("/", (_req, res) => res.redirect(ADMIN_ROOT));
   if (!config.adminPassword) {
     app.use(ADMIN_ROOT, loopbackOnly);

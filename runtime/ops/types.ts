@@ -118,13 +118,14 @@ export interface BusinessFacts {
   approvals: Section<{ byState: Record<ApprovalState, number>; unsent: number; eventsOwed: number; detail: Detail }>;
   /** Orders held for credit in the order book. */
   held: Section<{ count: number; oldestHeldAt: string | null; detail: Detail }>;
-  master: Section<{ records: Array<{ kind: string; count: number }>; detail: Detail }>;
+  master: Section<{ records: Array<{ kind: string; count: number; detail: Detail }>; detail: Detail }>;
   /** The last run of each source since the hub started. */
   masterSync: Section<{ runs: Array<{ source: string; at: string; outcome: string; records: number; changed: number; failed: number; error?: string }>; detail: Detail }>;
+  /** The newest reconciliation run kept: its counts, and its mismatches by kind. */
   reconciliation: Section<{
     last: { id: number; date: string; recordedAt: string; counts: Record<string, number>; byKind: Record<string, number>; detail: Detail } | null;
-    detail: Detail;
   }>;
-  consignment: Section<{ sites: number; detail: Detail }>;
+  /** Consignment sites with a ledger: how many, and the first few. */
+  consignment: Section<{ count: number; sites: Array<{ customer: string; site: string; detail: Detail }> }>;
   planning: Section<{ tasks: Array<{ status: string } & Capped>; done: number; of: number }>;
 }

@@ -39,7 +39,7 @@ describe("master data over REST", () => {
     const bundle = masterFixture();
     const put = await call("PUT", "", bundle);
     expect(put.status).toBe(200);
-    expect(put.body.replaced).toEqual({ customers: 8, items: 20, priceLists: 5, promotions: 3, warehouses: 3, supply: 29, reservations: 4, openItems: 9 });
+    expect(put.body.replaced).toEqual({ customers: 8, items: 20, priceLists: 5, promotions: 3, warehouses: 3, supply: 29, reservations: 4, openItems: 9, companies: 2, transferPrices: 2 });
     expect(put.body.totals).toEqual(put.body.replaced);
     expect(put.body.settings).toEqual(bundle.settings);
     expect((await call("GET", "")).body).toEqual(bundle);
@@ -74,7 +74,7 @@ describe("master data over REST", () => {
   });
 
   it("answers 404 for a kind it does not know and 400 for a body that is not JSON", async () => {
-    expect(await call("GET", "/ledgers")).toEqual({ status: 404, body: { error: 'no master data kind "ledgers" (the kinds are customers, items, price-lists, promotions, warehouses, supply, reservations, open-items and settings)' } });
+    expect(await call("GET", "/ledgers")).toEqual({ status: 404, body: { error: 'no master data kind "ledgers" (the kinds are customers, items, price-lists, promotions, warehouses, supply, reservations, open-items, companies, transfer-prices and settings)' } });
     const notJson = await call("PUT", "/items", "{ items: oops");
     expect(notJson.status).toBe(400);
     expect(notJson.body.code).toBe("not-json");

@@ -75,7 +75,7 @@ describe("the master data service", () => {
   it("replaces the whole master data with a bundle: a kind left out becomes empty", async () => {
     const change = await master.applyBundle({ customers: [customer("C-ONLY")] }, "replace", "test");
     expect(change.kinds.map((k) => [k.kind, k.total])).toEqual([
-      ["customers", 1], ["items", 0], ["priceLists", 0], ["promotions", 0], ["warehouses", 0], ["supply", 0], ["reservations", 0], ["openItems", 0], ["settings", 1],
+      ["customers", 1], ["items", 0], ["priceLists", 0], ["promotions", 0], ["warehouses", 0], ["supply", 0], ["reservations", 0], ["openItems", 0], ["companies", 0], ["transferPrices", 0], ["settings", 1],
     ]);
     expect(master.data()).toMatchObject({ customers: [customer("C-ONLY")], items: [], settings: {} });
   });
@@ -102,7 +102,7 @@ describe("the master data service", () => {
     });
 
     it.each([
-      ["master.customer.upserted", [], '"master.customer.upserted" is not a master data event (they are master.<customers|items|price-lists|promotions|warehouses|supply|reservations|open-items|settings>.<replaced|upserted|deleted>)'],
+      ["master.customer.upserted", [], '"master.customer.upserted" is not a master data event (they are master.<customers|items|price-lists|promotions|warehouses|supply|reservations|open-items|companies|transfer-prices|settings>.<replaced|upserted|deleted>)'],
       ["master.customers.upserted", "{ not json", "master.customers.upserted: the body is not JSON"],
       ["master.customers.upserted", [{ ...customer("C-1"), blocked: "no" }], 'customers[0].blocked: must be boolean (is "no")'],
     ])("refuses %s with a reason a dead letter can carry", async (topic, body, reason) => {
