@@ -285,7 +285,7 @@ export const requireApiKey: RequestHandler = (req: Request, res: Response, next:
 };
 
 /**
- * `/metrics` with ORDERHUB_METRICS_KEY set: the scraper sends that key (Bearer or X-Api-Key); else 401, counted with
+ * `/metrics` (and the ops page) with ORDERHUB_METRICS_KEY set: the scraper sends that key (Bearer or X-Api-Key); else 401, counted with
  * reason `metrics-key`. Unset: /metrics stays open.
  */
 export function requireMetricsKey(metricsKey: string | undefined): RequestHandler {
@@ -298,8 +298,8 @@ export function requireMetricsKey(metricsKey: string | undefined): RequestHandle
       "malformed" in given
         ? given.malformed
         : "none" in given
-          ? `no key: /metrics needs the key set in ORDERHUB_METRICS_KEY (Authorization: Bearer <key> or X-Api-Key: <key>)${given.none}`
-          : "wrong key: /metrics needs the key set in ORDERHUB_METRICS_KEY";
+          ? `no key: ${req.baseUrl || req.path} needs the key set in ORDERHUB_METRICS_KEY (Authorization: Bearer <key> or X-Api-Key: <key>)${given.none}`
+          : `wrong key: ${req.baseUrl || req.path} needs the key set in ORDERHUB_METRICS_KEY`;
     unauthorizedTotal.inc({ reason: "metrics-key" });
     refuse(res, reason);
   };

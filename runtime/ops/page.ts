@@ -203,7 +203,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1p
 .ok{color:#1c7c38}.bad{color:#c01d1d;font-weight:bold}.problem{color:#c01d1d}.warning{color:#8a5a00}.unavailable{color:#8a5a00;font-style:italic}
 .none,.note{color:#556}.reason{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-word}code{font-size:.85rem}.cli{background:#f2f2f6;padding:0 .2rem}
 a.n{color:#1d4ed8}dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem}dt{font-weight:bold}dd{margin:0}
-@media print{body{max-width:none;font-size:10pt}a.n{color:#000;text-decoration:none}.sandbox{background:none;color:#000;border:2px solid #000}.status{border:1px solid #000;background:none!important;color:#000!important}section{break-inside:avoid}th{background:none}}
+@media print{body{max-width:none;font-size:10pt}a.n{color:#000;text-decoration:none}.sandbox{background:none;color:#000;border:2px solid #000}.status{border:1px solid #000;background:none!important;color:#000!important}tr,p,dl,ul{break-inside:avoid}h2,h3,h4{break-after:avoid}th{background:none}}
 `;
 
 export function renderPage(f: OpsFacts): string {

@@ -57,6 +57,11 @@ export function groupCustomers(group: DemoGroup, company: string): Customer[] {
     .map((c) => ({ id: c.id, name: c.name, class: "IC", currency: c.currency, paymentTermsDays: 30, graceDays: 0, blocked: false, salesReps: [], partialDelivery: "allowed" }));
 }
 
+/** The home company's books: the demo manufacturer, its sister companies among its customers (they buy from it). */
+export function homeSeed(demo: MasterData, group: DemoGroup): MasterData {
+  return { ...demo, customers: [...(demo.customers ?? []), ...groupCustomers(group, group.home)] };
+}
+
 /**
  * The master data a sister company's books start from: the demo manufacturer's items, prices, warehouses and stock,
  * with the group's other companies as its customers (the demo's customers and their open items are the home

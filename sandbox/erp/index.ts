@@ -5,7 +5,7 @@ import { FaultSwitches } from "../faults";
 import { demoManufacturer } from "../seed";
 import type { SandboxContext, StandIn } from "../types";
 import { erpBook, faultEnvelope, type ErpBook } from "./book";
-import { companySeed, demoGroup } from "./group";
+import { companySeed, demoGroup, homeSeed } from "./group";
 import { ErpState } from "./state";
 
 export { faultEnvelope } from "./book";
@@ -27,7 +27,7 @@ const COMPANY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 export function createErp(_ctx: SandboxContext, options: { seed?: string } = {}): StandIn {
   const wsdl = readFileSync(WSDL_FILE, "utf8");
   const group = demoGroup();
-  const main = erpBook(group.home, new ErpState(() => demoManufacturer(options.seed)), wsdl, group);
+  const main = erpBook(group.home, new ErpState(() => homeSeed(demoManufacturer(options.seed), group)), wsdl, group);
   const companies = new Map<string, ErpBook>();
   const bookOf = (id: string): ErpBook => {
     if (id === group.home) return main;

@@ -73,8 +73,6 @@ beforeAll(async () => {
   expect(await waitForHealthy(hub.url)).toBe(200);
   // the group, from the ERP's GetMasterData at start
   await until("the group in master data", async () => (await api<Array<{ id: string }>>("/api/master/companies")).body.length === 2, 60_000, 250);
-  // in DE01's ERP, PL01 is a customer
-  expect((await api("/sandbox/erp/_customers", json("PUT", [{ id: "PL01", name: "OrderHub Demo Polska", class: "A", currency: "EUR", paymentTermsDays: 30, blocked: false }]))).status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {

@@ -277,7 +277,9 @@ describe("supply and master data", () => {
 
   it("hands over customers, items, prices, stock and open items for the master data sync", async () => {
     const data = await call("GetMasterData", {});
-    expect((data.Customer as unknown[]).length).toBe(8);
+    // the demo's 8 customers and the sister company that buys from the home company
+    expect((data.Customer as unknown[]).length).toBe(9);
+    expect(data.Customer).toContainEqual(expect.objectContaining({ CustomerNumber: "PL01", Class: "IC" }));
     expect((data.Item as unknown[]).length).toBe(20);
     expect(data.Customer).toContainEqual(expect.objectContaining({ CustomerNumber: "C-BLOCKED", Blocked: true }));
     expect((data.Price as unknown[]).length).toBeGreaterThan(20);
