@@ -18,6 +18,10 @@ export class SqliteTimelineStore implements TimelineStore {
     return (await this.send({ timeline: "number", orderNumber, buyer })) as TimelineRead[];
   }
 
+  async counts(asOf: string): Promise<{ byState: Record<string, number>; late: number }> {
+    return (await this.send({ timeline: "counts", asOf })) as { byState: Record<string, number>; late: number };
+  }
+
   async list(query: ProgressQuery): Promise<ProgressRow[]> {
     return (await this.send({ timeline: "list", query })) as ProgressRow[];
   }

@@ -94,17 +94,27 @@ function unpack(message) {
 /** A master data write or read: one operation, in a transaction of its own (store/sqlite-master.cjs). */
 function answerMaster(message) {
   try {
-    const { committed, result } = master.handle(message);
+    const { committed, result } = immediately(() => master.handle(message));
     return { id: message.id, committed, results: [result] };
   } catch (err) {
     return { id: message.id, committed: false, results: [{ error: err instanceof Error ? err.message : String(err) }] };
   }
 }
 
+/**
+ * Runs one operation in a transaction begun IMMEDIATE: the write lock is taken before the operation's first read, so
+ * two hubs on one store file wait for each other (busy_timeout) instead of one failing with "database is locked" when
+ * both read and then want to write (SQLite refuses that upgrade at once, busy handler or not). The operation's own
+ * transactions become savepoints of this one.
+ */
+function immediately(operation) {
+  return db.transaction(operation).immediate();
+}
+
 /** An approval operation: one transaction of its own (store/sqlite-approvals.cjs). */
 function answerAlone(message, part) {
   try {
-    const { committed, result } = part.handle(message);
+    const { committed, result } = immediately(() => part.handle(message));
     return { id: message.id, committed, results: [result] };
   } catch (err) {
     return { id: message.id, committed: false, results: [{ error: err instanceof Error ? err.message : String(err) }] };

@@ -62,6 +62,8 @@ export interface TimelineStore {
   byNumber(orderNumber: string, buyer?: string): Promise<TimelineRead[]>;
   /** Summaries, most recently moved first. */
   list(query: ProgressQuery): Promise<ProgressRow[]>;
+  /** How many orders stand in each state, and how many are late as of `asOf` (a day): for the ops page. */
+  counts(asOf: string): Promise<{ byState: Record<string, number>; late: number }>;
   /** The order a document belongs to (the order an invoice number names, for a payment that names only the invoice). */
   orderOfDocument(milestone: string, document: string): Promise<string | undefined>;
 }

@@ -18,8 +18,8 @@ export interface BusinessDeps {
 }
 
 /**
- * Counts are read as the routes list them, up to the routes' own limit: a count that reaches it reads `capped` (the
- * page shows 1000+), so the page never reads more of the store than one `GET /api/orders?limit=1000` per state does.
+ * Orders are counted in the store; other counts are read as the routes list them, up to the routes' own limit: a count
+ * that reaches it reads `capped` (the page shows 1000+), so the page never reads more than one such route does.
  */
 export const COUNT_LIMIT = 1000;
 const TASK_STATUSES = ["open", "released", "done", "cancelled"] as const;
@@ -39,15 +39,15 @@ export async function businessFacts(deps: BusinessDeps, ms: number): Promise<Bus
   const [orders, approvals, held, master, masterSync, reconciliation, consignment, planning] = await Promise.all([
     section(async () => {
       const asOf = (deps.today ?? (() => today()))();
-      const timeline = store().timeline;
-      const byState = await Promise.all(
-        ORDER_STATES.map(async (state) => ({
-          state,
-          ...capped(await timeline.list({ states: [state], limit: COUNT_LIMIT }), `/api/orders?state=${state}&limit=${COUNT_LIMIT}`, `orderhub order list --state ${state} --limit ${COUNT_LIMIT}`),
-        })),
-      );
-      const late = capped(await timeline.list({ late: true, asOf, limit: COUNT_LIMIT }), `/api/orders?late=true&limit=${COUNT_LIMIT}`, `orderhub order list --late --limit ${COUNT_LIMIT}`);
-      return { asOf, byState: byState.filter((s) => s.count > 0), late };
+      // counted in the store (GROUP BY over its state index): exact however many orders there are
+      const counts = await store().timeline.counts(asOf);
+      const exact = (count: number, href: string, cli: string): Capped => ({ count, capped: false, detail: { href, cli } });
+      const byState = ORDER_STATES.filter((state) => counts.byState[state]).map((state) => ({
+        state,
+        ...exact(counts.byState[state], `/api/orders?state=${state}&limit=${COUNT_LIMIT}`, `orderhub order list --state ${state} --limit ${COUNT_LIMIT}`),
+      }));
+      const late = exact(counts.late, `/api/orders?late=true&limit=${COUNT_LIMIT}`, `orderhub order list --late --limit ${COUNT_LIMIT}`);
+      return { asOf, byState, late };
     }, ms),
     section(async () => {
       const counts = await store().approvals.counts();

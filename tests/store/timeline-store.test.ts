@@ -67,4 +67,17 @@ describe("the order timeline in the store", () => {
     await expect(recordTimelineEvent(store.timeline, { routingKey: "order.delivered", body: "delivered", messageId: "d5" }, 4)).rejects.toThrow("order timeline: order.delivered (message d5) has a body that is not a JSON object");
     expect(await store.timeline.list({ states: ["shipped"] })).toEqual([]);
   });
+  it("counts the orders in each state and the late ones, as the list finds them", async () => {
+    const key = (n: number) => `C-NORTH/PO-${n}/0`;
+    // three released for 2026-03-04, one of them shipped and one delivered since
+    for (const n of [1, 2, 3]) await recordTimelineEvent(store.timeline, { routingKey: "order.released", body: releasedEvent(key(n), [{ lineNumber: "1", sku: "GH-100", quantity: 10, date: "2026-03-04" }]), messageId: `rel-${n}` }, n);
+    await recordTimelineEvent(store.timeline, { routingKey: "order.shipped", body: o2cEvent("order.shipped", key(2), "wms", "DN-2", "2026-03-05T14:00:00Z", { lines: [{ lineNumber: "1", quantity: 10 }] }), messageId: "s2" }, 10);
+    await recordTimelineEvent(store.timeline, { routingKey: "order.delivered", body: o2cEvent("order.delivered", key(3), "tms", "SH-3", "2026-03-03T14:00:00Z", { deliveryNote: "DN-3" }), messageId: "d3" }, 11);
+    const counts = await store.timeline.counts("2026-03-10");
+    expect(counts.byState).toEqual({ approved: 1, shipped: 1, delivered: 1 });
+    // late on the 10th: promised the 4th, not delivered (the released one and the shipped one)
+    expect(counts.late).toBe((await store.timeline.list({ late: true, asOf: "2026-03-10" })).length);
+    expect(counts.late).toBe(2);
+    expect((await store.timeline.counts("2026-03-01")).late).toBe(0);
+  });
 });
