@@ -229,6 +229,35 @@ export const unauthorizedTotal = new Counter({
   registers: [registry],
 });
 
+/** Settlement's documents (docs/SETTLEMENT.md): what the hub wrote, what it recognised again, what it refused. */
+export const settlementDocumentsTotal = new Counter({
+  name: "orderhub_settlement_documents_total",
+  help: "Settlement documents by kind (consignment-fill-up, -issue, -pickup, -return, credit-note, payment, intercompany-<kind>) and outcome (written, repeat, refused)",
+  labelNames: ["kind", "outcome"] as const,
+  registers: [registry],
+});
+
+export const reconciliationMismatches = new Gauge({
+  name: "orderhub_reconciliation_mismatches",
+  help: "Mismatches the last reconciliation run found, by kind (0 for a kind it did not find)",
+  labelNames: ["kind"] as const,
+  registers: [registry],
+});
+
+export const reconciliationRunsTotal = new Counter({
+  name: "orderhub_reconciliation_runs_total",
+  help: "Reconciliation runs, by outcome: clean or mismatches",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+export const dunningNoticesTotal = new Counter({
+  name: "orderhub_dunning_notices_total",
+  help: "Dunning notices recorded to be sent, by level (reminder, second-notice, credit-hold)",
+  labelNames: ["level"] as const,
+  registers: [registry],
+});
+
 /**
  * A labelled child of a metric, cached by its label values: building and hashing a label object on every message is a
  * measurable cost on the hot path. Label sets are few (queues, routing keys), so the cache stays small.

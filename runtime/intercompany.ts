@@ -3,6 +3,7 @@ import type { Company, TransferPrice } from "../domain/master/types";
 import { SettlementError } from "../domain/settlement/common";
 import { intercompanyOrderDocuments, mirrorChange, mirrorSellerDocument, type IntercompanyOrder, type SellerDocument, type Side, type SideDocument } from "../domain/settlement/intercompany";
 import type { LinkRecord } from "../store/settlement-types";
+import { settlementDocumentsTotal } from "../observability/metrics";
 import type { HubStore } from "../store/types";
 import type { MasterDataService } from "./master-data";
 import { NotFound } from "./settlement-returns";
@@ -28,6 +29,13 @@ export async function group(master: MasterDataService): Promise<{ companies: Com
 const link = (orderKey: string, source: string, d: SideDocument, now: number): LinkRecord => ({
   orderKey, kind: d.kind, source, side: d.side, document: d.id, body: d, recordedAt: now,
 });
+
+/** Each document kept once: counted written or repeat. */
+async function recordLinks(store: HubStore, links: LinkRecord[]) {
+  const result = await store.settlement.recordLinks(links);
+  for (const l of links) settlementDocumentsTotal.inc({ kind: `intercompany-${l.kind}`, outcome: result.created.includes(l.document) ? "written" : "repeat" });
+  return result;
+}
 
 /**
  * An order of `orderType: intercompany` from the intake (any format): the buyer is company A, the seller company B.
@@ -65,7 +73,7 @@ export async function mirrorIntakeChange(store: HubStore, master: MasterDataServ
 export async function placeIntercompanyOrder(store: HubStore, master: MasterDataService, order: IntercompanyOrder, now = Date.now()) {
   const g = await group(master);
   const { salesOrder, purchaseOrder } = intercompanyOrderDocuments(order, g.companies, g.prices);
-  return store.settlement.recordLinks([link(order.orderKey, order.orderKey, salesOrder, now), link(order.orderKey, order.orderKey, purchaseOrder, now)]);
+  return recordLinks(store, [link(order.orderKey, order.orderKey, salesOrder, now), link(order.orderKey, order.orderKey, purchaseOrder, now)]);
 }
 
 /** `intercompany.order-placed`, for each company's ERP: the same message again on a repeat, booked once there. */
@@ -101,10 +109,10 @@ export async function mirrorIntercompany(store: HubStore, master: MasterDataServ
   if (input.kind === "delivery" || input.kind === "invoice") {
     if (input.from !== "seller") throw new SettlementError(`intercompany order ${orderKey}: a ${input.kind} comes from the seller's side (${order.seller})`);
     const { document, notes } = mirrorSellerDocument(order, { kind: input.kind, document: input.document, lines: input.lines ?? [], ...(input.amount !== undefined ? { amount: input.amount } : {}) }, g.companies, g.prices);
-    return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes };
+    return { ...(await recordLinks(store, [link(orderKey, input.document, document, now)])), notes };
   }
   const document = mirrorChange(order, input.from, { document: input.document, purpose: input.kind, ...(input.lines ? { lines: input.lines } : {}) }, g.companies, g.prices);
-  return { ...(await store.settlement.recordLinks([link(orderKey, input.document, document, now)])), notes: [] as string[] };
+  return { ...(await recordLinks(store, [link(orderKey, input.document, document, now)])), notes: [] as string[] };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { OpenItem, Supply } from "../domain/master/types";
 import { SettlementError } from "../domain/settlement/common";
 import { checkRma, creditNoteFor, creditNoteVoucher, type CreditNote, type GoodsReceipt, type Rma } from "../domain/settlement/returns";
 import { ublCreditNoteXml } from "../domain/settlement/ubl-credit-note";
+import { settlementDocumentsTotal } from "../observability/metrics";
 import type { HubStore, MasterWrite } from "../store/types";
 import type { MasterDataService } from "./master-data";
 
@@ -64,6 +65,7 @@ export async function receiveReturn(store: HubStore, master: MasterDataService, 
     },
     restore,
   );
+  settlementDocumentsTotal.inc({ kind: "credit-note", outcome: written.outcome === "exists" ? "repeat" : "written" });
   if (written.outcome === "exists") return { outcome: "repeat" as const, creditNote: JSON.parse(written.record.summary), xml: written.record.xml, voucher };
   // the store holds it already; the master data's memory and index take the same records
   await master.applyBundle(Object.fromEntries(restore.map((w) => [w.kind, "records" in w ? w.records : []])), "upsert", `return ${receipt.document} (credit note ${cn.creditNoteId})`);

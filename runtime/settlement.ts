@@ -6,8 +6,9 @@ import { applyMovement, ledgerOf, reconcileCount, type MovementDocument, type St
 import { SettlementError } from "../domain/settlement/common";
 import { DEFAULT_DUNNING_TERMS, dunningNotices, type DunningNotice } from "../domain/settlement/dunning";
 import { applyPaymentToInvoices, type IncomingPayment, type OpenInvoice } from "../domain/settlement/payment-application";
-import { compareRuns, reconcile, type DeliveryDoc, type DocumentLine, type InvoiceDoc, type ReconciliationReport, type RunComparison } from "../domain/settlement/reconciliation";
+import { compareRuns, MISMATCH_KINDS, reconcile, type DeliveryDoc, type DocumentLine, type InvoiceDoc, type ReconciliationReport, type RunComparison } from "../domain/settlement/reconciliation";
 import { customerStatement, type Statement, type StatementDocument } from "../domain/settlement/statement";
+import { dunningNoticesTotal, reconciliationMismatches, reconciliationRunsTotal, settlementDocumentsTotal } from "../observability/metrics";
 import type { HubStore } from "../store/types";
 import type { SettlementDocument } from "../store/settlement-types";
 
@@ -21,13 +22,17 @@ const day = (at: unknown, fallback: string) => (typeof at === "string" && /^\d{4
 
 /** Applies a consignment movement document to its site's ledger, once (compare-and-set against a concurrent one). */
 export async function applyConsignment(store: HubStore, doc: MovementDocument, now = Date.now()) {
+  const counted = <R extends { outcome: string }>(result: R): R => {
+    settlementDocumentsTotal.inc({ kind: `consignment-${doc.kind}`, outcome: result.outcome === "applied" ? "written" : result.outcome });
+    return result;
+  };
   for (let attempt = 1; ; attempt++) {
     const existing = await store.settlement.movements(doc.customer, doc.site);
     const result = applyMovement(existing, doc);
-    if (result.outcome !== "applied") return result;
+    if (result.outcome !== "applied") return counted(result);
     const written = await store.settlement.recordMovements(result.movements, existing.length, now);
-    if (written.outcome === "recorded") return result;
-    if (written.outcome === "repeat") return { outcome: "repeat" as const, document: doc.document, ledger: ledgerOf(await store.settlement.movements(doc.customer, doc.site)) };
+    if (written.outcome === "recorded") return counted(result);
+    if (written.outcome === "repeat") return counted({ outcome: "repeat" as const, document: doc.document, ledger: ledgerOf(await store.settlement.movements(doc.customer, doc.site)) });
     if (attempt >= ATTEMPTS) throw new SettlementError(`consignment site ${doc.site} of customer ${doc.customer} kept changing while applying ${doc.kind} ${doc.document} (${attempt} attempts): send it again`);
   }
 }
@@ -141,6 +146,7 @@ export async function openInvoices(store: HubStore, customer: string): Promise<O
 export async function applyIncomingPayment(store: HubStore, payment: IncomingPayment, now = Date.now()) {
   const application = applyPaymentToInvoices(await openInvoices(store, payment.customer), payment);
   const recorded = await store.settlement.recordDocument({ kind: "payment", document: payment.payment, customer: payment.customer, at: payment.at, amount: payment.amount, currency: payment.currency, body: payment.invoice ? { invoice: payment.invoice } : {}, recordedAt: now });
+  settlementDocumentsTotal.inc({ kind: "payment", outcome: recorded === "repeat" ? "repeat" : "written" });
   if (recorded === "repeat") {
     const before = (await store.settlement.allocations({ customer: payment.customer })).filter((a) => a.payment === payment.payment);
     return { outcome: "repeat" as const, payment: payment.payment, allocations: before.filter((a) => a.invoice !== ""), onAccount: before.find((a) => a.invoice === "")?.amount ?? 0, notes: [] as string[] };
@@ -191,6 +197,8 @@ export async function runReconciliation(store: HubStore, date: string, now = Dat
     payments: docs.filter((d) => d.kind === "payment").map((d) => ({ payment: d.document, customer: d.customer, amount: d.amount ?? 0, currency: d.currency ?? "EUR", at: d.at, ...(typeof d.body.invoice === "string" ? { invoice: d.body.invoice } : {}) })),
   });
   const id = await store.settlement.saveRun(date, report, now);
+  reconciliationRunsTotal.inc({ outcome: report.mismatches.length ? "mismatches" : "clean" });
+  for (const kind of MISMATCH_KINDS) reconciliationMismatches.set({ kind }, report.byKind[kind] ?? 0);
   const previous = await store.settlement.previousRun(id);
   return { id, report, comparison: compareRuns(previous?.report, report) };
 }
@@ -203,7 +211,9 @@ export async function dunningRun(store: HubStore, master: MasterIndex, date: str
   const sent = await store.settlement.dunningSent(open.map((i) => i.invoice));
   const terms = (customer: string) => ({ graceDays: master.customers.get(customer)?.graceDays ?? 0, ...DEFAULT_DUNNING_TERMS });
   const due = dunningNotices(open, terms, sent, date);
-  return due.length ? store.settlement.recordNotices(due, now) : [];
+  const recorded = due.length ? await store.settlement.recordNotices(due, now) : [];
+  for (const n of recorded) dunningNoticesTotal.inc({ level: n.level });
+  return recorded;
 }
 
 /** The customer's statement from its invoices, credit notes and payments. */

@@ -29,6 +29,8 @@ export type MismatchKind =
   | "over-payment"
   | "payment-without-invoice";
 
+export const MISMATCH_KINDS: readonly MismatchKind[] = ["delivery-not-invoiced", "invoice-without-delivery", "quantity-difference", "price-difference", "partial-payment", "over-payment", "payment-without-invoice"];
+
 export interface DocumentLine {
   lineNumber?: string;
   sku: string;

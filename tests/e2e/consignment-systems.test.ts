@@ -145,6 +145,10 @@ describe("a consignment cycle through the systems, across a hub restart", () => 
     expect(await erpSite()).toMatchObject({ consignment: 0, issued: 30 });
     // the one letter is CR-2's
     expect(await queueTotal("orderhub.dlq")).toBe(1);
+    // what /metrics counted since the restart
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const counted = (kind: string, outcome: string) => Number(new RegExp(`^orderhub_settlement_documents_total\\{kind="${kind}",outcome="${outcome}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? 0);
+    expect([counted("consignment-issue", "written"), counted("consignment-issue", "refused"), counted("consignment-return", "written"), counted("consignment-return", "repeat"), counted("consignment-pickup", "written"), counted("credit-note", "written")]).toEqual([1, 1, 1, 1, 1, 1]);
   }, 300_000);
   it("takes a fill-up and a pick-up as orders through the intake, no sale; refuses a pick-up beyond the site and a return order, saying why", async () => {
     const order = (orderNumber: string, orderType: string, quantity: number) => ({ ...use(orderNumber, quantity), orderType, shipTo: { id: "P2" } });
