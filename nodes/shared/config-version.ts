@@ -68,6 +68,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "return-receipt": { version: 1, migrations: [] },
   "intercompany-order": { version: 1, migrations: [] },
   "consignment-order": { version: 1, migrations: [] },
+  "order-route": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

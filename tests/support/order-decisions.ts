@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import consignmentLedger from "../../nodes/consignment-ledger/index";
 import consignmentOrder from "../../nodes/consignment-order/index";
+import orderRoute from "../../nodes/order-route/index";
 import orderChange from "../../nodes/order-change/index";
 import atpCheck from "../../nodes/atp-check/index";
 import creditCheck from "../../nodes/credit-check/index";
@@ -22,7 +23,7 @@ const coreFunction = createRequire(join(__dirname, "../../package.json"))(join(_
 
 /** The order decision nodes, to load beside hubNodes(); with the ledger and function nodes a consignment issue passes. */
 export function decisionNodes(): unknown[] {
-  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange, consignmentLedger, consignmentOrder, coreFunction];
+  return [orderAudit, priceCheck, creditCheck, atpCheck, orderEvaluate, orderOutcome, orderRecord, creditRelease, orderChange, consignmentLedger, consignmentOrder, orderRoute, coreFunction];
 }
 
 /** A class B customer without a credit limit (EUR, 30 days net, 5 grace days). */
