@@ -1,5 +1,5 @@
 // The writer thread's part for planning (store/sqlite-writer.cjs hands it the messages marked `planning`): BOM lines,
-// low-level codes, ECOs and the BOM history (schema step 10, store/sqlite-schema.ts). A BOM change is one transaction:
+// low-level codes, ECOs and the BOM history (schema step 10, store/sqlite-schema-later.ts). A BOM change is one transaction:
 // the parents' lines, the low-level codes, the history and an ECO's move to applied, or, when anything fails, none of
 // it. Plain JavaScript, as the writer is; the checks (cycles, ECO rules) are made on the main thread (store/planning-book.ts).
 "use strict";
