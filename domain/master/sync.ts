@@ -8,7 +8,7 @@
 
 import { groupFromErp } from "./sync-group";
 import { asObject, bool, day, FieldProblem, listOf, num, present, read, text, type Raw } from "./sync-read";
-import type { Customer, Item, OpenItem, PriceList, Supply } from "./types";
+import type { Customer, Item, OpenItem, PriceList, Supply, Warehouse } from "./types";
 
 export { listOf };
 
@@ -17,7 +17,7 @@ export type SyncSource = "erp" | "plm" | "wms";
 export const SYNC_SOURCES: readonly SyncSource[] = ["erp", "plm", "wms"];
 
 /** The kinds a sync writes, by their property in the master data bundle. */
-export type SyncKind = "customers" | "items" | "priceLists" | "supply" | "openItems" | "companies" | "transferPrices";
+export type SyncKind = "customers" | "items" | "priceLists" | "warehouses" | "supply" | "openItems" | "companies" | "transferPrices";
 
 /** One record as the source gave it, read into the fields the source owns (or why it cannot be read). */
 export interface IncomingRecord {
@@ -70,8 +70,9 @@ export const NEW_CUSTOMER_DEFAULTS: Readonly<Pick<Customer, "salesReps" | "parti
 // Reading the sources' answers
 
 /**
- * The ERP's GetMasterData answer (`Customer[]`, `Item[]`, `Price[]`, `Stock[]`, `OpenItem[]`): customers with their
- * credit limits, items, price lists (one per `PriceList`, from its rows), on-hand stock, open items.
+ * The ERP's GetMasterData answer (`Customer[]`, `Item[]`, `Price[]`, `Warehouse[]`, `Stock[]`, `OpenItem[]`,
+ * `Company[]`, `TransferPrice[]`): customers with their credit limits, items, price lists (one per `PriceList`, from its
+ * rows), warehouses with their priority, on-hand stock, open items, and the group (sync-group.ts).
  */
 export function fromErp(answer: unknown): IncomingRecord[] {
   const a = asObject(answer);
@@ -110,6 +111,14 @@ export function fromErp(answer: unknown): IncomingRecord[] {
     );
   }
   out.push(...priceListsOf(listOf(a.Price)));
+  for (const raw of listOf(a.Warehouse)) {
+    out.push(
+      read("warehouses", raw, (r) => text(r, "WarehouseNumber", true), (r) => ({
+        fields: present<Partial<Warehouse>>({ id: text(r, "WarehouseNumber", true), priority: num(r, "Priority", true, true), region: text(r, "Region") }),
+        clears: ["region"],
+      })),
+    );
+  }
   for (const raw of listOf(a.Stock)) out.push(stockRecord(raw, "OnHand", "Sku", "Warehouse"));
   for (const raw of listOf(a.OpenItem)) {
     out.push(
@@ -214,6 +223,7 @@ export const SYNC_KEY_FIELDS: Readonly<Record<SyncKind, readonly string[]>> = {
   customers: ["id"],
   items: ["sku"],
   priceLists: ["id"],
+  warehouses: ["id"],
   supply: ["sku", "warehouse", "type", "date"],
   openItems: ["customer", "document"],
   companies: ["id"],

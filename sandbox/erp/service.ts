@@ -46,7 +46,7 @@ export function soapFault(faultcode: string, faultstring: string, statusCode = 5
 const BY_CUSTOMER: readonly Operation[] = ["CreateSalesOrder", "GetCustomerCredit", "PostARVoucher", "PostConsignmentMovement", "GetConsignmentStock"];
 
 /** The kinds of master data GetMasterData hands over (`Kind`; none: all). */
-export const MASTER_DATA_KINDS = ["customers", "items", "prices", "stock", "openItems", "companies", "transferPrices"] as const;
+export const MASTER_DATA_KINDS = ["customers", "items", "prices", "warehouses", "stock", "openItems", "companies", "transferPrices"] as const;
 
 /** The SOAP port over one company's books; `group` is the group's master data every company's ERP knows alike. */
 export function erpServices(state: ErpState, rules: () => readonly FaultRule[], today: () => string, group: DemoGroup): IServices {
@@ -217,6 +217,7 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
               })),
             )
           : [],
+        Warehouse: want("warehouses") ? m.warehouses.map((w) => ({ WarehouseNumber: w.id, Priority: w.priority, ...(w.region ? { Region: w.region } : {}) })) : [],
         Stock: want("stock") ? m.stock.map(stock) : [],
         OpenItem: want("openItems") ? m.openItems.map(openItem) : [],
         Company: want("companies") ? group.companies.map((c) => ({ CompanyNumber: c.id, Name: c.name, Currency: c.currency, ErpEndpoint: c.erpEndpoint })) : [],

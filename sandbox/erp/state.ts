@@ -266,10 +266,10 @@ export class ErpState {
     return { request, created: true };
   }
 
-  masterData(): { customers: Customer[]; items: Item[]; priceLists: PriceList[]; stock: StockEntry[]; openItems: OpenItem[] } {
+  masterData(): { customers: Customer[]; items: Item[]; priceLists: PriceList[]; warehouses: Warehouse[]; stock: StockEntry[]; openItems: OpenItem[] } {
     const skus = [...new Set([...this.onHand.keys()].map((k) => k.split("|")[0]))];
     const stock = skus.flatMap((sku) => this.warehouses.filter((w) => this.onHand.has(key(sku, w.id))).map((w) => this.stockEntry(sku, w.id)));
-    return { customers: [...this.customers.values()], items: [...this.items.values()], priceLists: this.priceLists, stock, openItems: this.openItems() };
+    return { customers: [...this.customers.values()], items: [...this.items.values()], priceLists: this.priceLists, warehouses: this.warehouses, stock, openItems: this.openItems() };
   }
 
   /** Adds customers or replaces them by number, as given (the ERP's own checks are not this stand-in's concern); returns how many it holds. */

@@ -44,10 +44,10 @@ const milestones = async (orderNumber: string) => {
 };
 const queueTotal = async (queue: string) => (await allQueueCounts(vhost.name)).get(queue)?.total ?? 0;
 
-/** The customer's use of goods at its site P1, as an order through the intake. */
+/** The customer's use of goods at its site P1, as an order through the intake: quantities, no prices (the list's apply). */
 const use = (orderNumber: string, quantity: number) => ({
   orderNumber, orderType: "consignment-issue", issueDate: new Date().toISOString().slice(0, 10), currency: "EUR",
-  buyer: { id: "C-OPEN" }, shipTo: { id: "P1" }, lines: [{ lineNumber: "10", sku: "FG-1000", quantity, unit: "H87", unitPrice: 12.5 }],
+  buyer: { id: "C-OPEN" }, shipTo: { id: "P1" }, lines: [{ lineNumber: "10", sku: "FG-1000", quantity, unit: "H87" }],
 });
 
 beforeAll(async () => {
@@ -105,7 +105,7 @@ describe("a consignment cycle through the systems, across a hub restart", () => 
     expect(steps).not.toContain("shipment-booked");
     expect(await ledger()).toMatchObject({ balance: 60, issued: 40 });
     expect(await erpSite()).toMatchObject({ consignment: 60, issued: 40 });
-    // billed for exactly what was used: 40 × 12.50 + 19 % = 595.00
+    // billed for exactly what was used, at C-OPEN's list price: 40 × 12.50 + 19 % = 595.00
     type Finance = { invoices: Array<{ number: string; orderReference?: string; payable: number }> };
     const invoices = (await sandbox<Finance>("/finance/_state")).body.invoices.filter((i) => i.orderReference === "CR-1");
     expect(invoices).toEqual([expect.objectContaining({ payable: 595 })]);

@@ -45,6 +45,9 @@ describe("reading the ERP's GetMasterData answer", () => {
     ["stock of nothing is zero on hand", { Stock: [{ Sku: "FG-1", Warehouse: "WH-1", OnHand: 0, Reserved: 0, Available: 0 }] }, [expect.objectContaining({ quantity: 0 })]],
     ["an open invoice with its due date, and a credit (negative)", { OpenItem: [{ Customer: "C-1", Type: "invoice", Document: "INV-1", Amount: 1200, DueDate: new Date("2025-10-15T00:00:00Z") }, { Customer: "C-1", Type: "invoice", Document: "CN-1", Amount: -200 }] },
       [{ customer: "C-1", type: "invoice", document: "INV-1", amount: 1200, dueDate: "2025-10-15" }, { customer: "C-1", type: "invoice", document: "CN-1", amount: -200 }]],
+    ["warehouses with their priority, a region or none", { Warehouse: [{ WarehouseNumber: "WH-1", Priority: "1", Region: "DE-BW" }, { WarehouseNumber: "WH-2", Priority: 2 }] },
+      [{ id: "WH-1", priority: 1, region: "DE-BW" }, { id: "WH-2", priority: 2 }]],
+    ["a warehouse without a priority", { Warehouse: { WarehouseNumber: "WH-1" } }, [{ problem: "Priority is missing" }]],
     ["the group: a company with its ERP, one on the hub's own ERP, a price to one sister and one to any", {
       Company: [{ CompanyNumber: "DE01", Name: "Gears GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.example/ErpService?wsdl" }, { CompanyNumber: "PL01", Name: "Gears Polska", Currency: "EUR" }],
       TransferPrice: [{ Sku: "GH-100", FromCompany: "PL01", ToCompany: "DE01", Price: "75.00", Currency: "EUR" }, { Sku: "GH-100", FromCompany: "PL01", Price: 80, Currency: "EUR" }],

@@ -40,19 +40,21 @@ afterAll(async () => {
 });
 
 describe("the master data sync, ERP → hub", () => {
-  it("at start, loads the ERP's customers, items, prices, stock, open items and the group's companies and transfer prices into a fresh hub", async () => {
+  it("at start, loads the ERP's customers, items, prices, warehouses, stock, open items and the group's companies and transfer prices into a fresh hub", async () => {
     const first = await until("the start-up ERP run", async () => (await get<{ runs: SyncReport[] }>("/api/master/sync")).runs.find((r) => r.source === "erp"));
     expect(first).toMatchObject({
       outcome: "ok",
-      changed: { customers: 9, items: 20, priceLists: 5, supply: onHandPairs, openItems: 9, companies: 2, transferPrices: 3 },
-      added: 9 + 20 + 5 + onHandPairs + 9 + 2 + 3,
+      changed: { customers: 9, items: 20, priceLists: 5, warehouses: 3, supply: onHandPairs, openItems: 9, companies: 2, transferPrices: 3 },
+      added: 9 + 20 + 5 + 3 + onHandPairs + 9 + 2 + 3,
       unchanged: 0,
       failed: [],
     });
     await until("every record applied", async () => {
       const m = await get<MasterData>("/api/master");
-      return m.customers!.length === 9 && m.items!.length === 20 && m.priceLists!.length === 5 && m.supply!.length === onHandPairs && m.openItems!.length === 9 && m.companies!.length === 2 && m.transferPrices!.length === 3;
+      return m.customers!.length === 9 && m.items!.length === 20 && m.priceLists!.length === 5 && m.warehouses!.length === 3 && m.supply!.length === onHandPairs && m.openItems!.length === 9 && m.companies!.length === 2 && m.transferPrices!.length === 3;
     });
+    // the warehouses in the order they ship from
+    expect((await get<MasterData>("/api/master")).warehouses!.map((w) => [w.id, w.priority])).toEqual([["WH-WALLDORF", 1], ["WH-BERLIN", 2], ["WH-STOCKHOLM", 3]]);
     // the demo's 8 customers and its sister company PL01, which buys from it
     expect(await customer("PL01")).toMatchObject({ name: "OrderHub Demo Polska Sp. z o.o.", class: "IC" });
     // the group, as inter-company orders price and route it: each company with its ERP, the transfer prices of the seller
@@ -71,7 +73,7 @@ describe("the master data sync, ERP → hub", () => {
     const tap = await client.tap("master.#");
     const { status, report } = await syncNow();
     expect(status).toBe(200);
-    expect(report).toMatchObject({ source: "erp", outcome: "ok", changed: {}, changedTotal: 0, added: 0, unchanged: 9 + 20 + 5 + onHandPairs + 9 + 2 + 3, failed: [] });
+    expect(report).toMatchObject({ source: "erp", outcome: "ok", changed: {}, changedTotal: 0, added: 0, unchanged: 9 + 20 + 5 + 3 + onHandPairs + 9 + 2 + 3, failed: [] });
     const events = await client.collect(tap, 1);
     expect(events.map((m) => m.fields.routingKey)).toEqual(["master.sync.completed"]);
     expect(json(events[0])).toMatchObject({ event: "master.sync.completed", runId: report.runId, changedTotal: 0 });

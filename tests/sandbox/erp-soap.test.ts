@@ -281,6 +281,11 @@ describe("supply and master data", () => {
     expect((data.Customer as unknown[]).length).toBe(9);
     expect(data.Customer).toContainEqual(expect.objectContaining({ CustomerNumber: "PL01", Class: "IC" }));
     expect((data.Item as unknown[]).length).toBe(20);
+    expect(data.Warehouse).toEqual([
+      { WarehouseNumber: "WH-WALLDORF", Priority: 1, Region: "DE-BW" },
+      { WarehouseNumber: "WH-BERLIN", Priority: 2, Region: "DE-BE" },
+      { WarehouseNumber: "WH-STOCKHOLM", Priority: 3, Region: "SE" },
+    ]);
     expect(data.Customer).toContainEqual(expect.objectContaining({ CustomerNumber: "C-BLOCKED", Blocked: true }));
     expect((data.Price as unknown[]).length).toBeGreaterThan(20);
     const only = await call("GetMasterData", { Kind: ["customers"] });
