@@ -318,7 +318,7 @@ describe("GetMasterData: the group", () => {
 
   it("still refuses a kind it does not have", async () => {
     expect((await faultOf(main, "GetMasterData", { Kind: ["suppliers"] })).faultstring).toBe(
-      'Kind: "suppliers" is not a kind of master data (there are customers, items, prices, stock, openItems, companies, transferPrices)',
+      'Kind: "suppliers" is not a kind of master data (there are customers, items, prices, warehouses, stock, openItems, companies, transferPrices)',
     );
   });
 });
