@@ -76,12 +76,33 @@ export async function placeIntercompanyOrder(store: HubStore, master: MasterData
   return recordLinks(store, [link(order.orderKey, order.orderKey, salesOrder, now), link(order.orderKey, order.orderKey, purchaseOrder, now)]);
 }
 
+/**
+ * The delivery note of an inter-company order the home company sells (the company whose warehouses the hub runs):
+ * the WMS ships it to the buyer as type `intercompany`, from the warehouse that ships first. Undefined when the
+ * seller ships it itself (its own systems report the delivery, `POST /api/intercompany/events`).
+ */
+export async function homeDelivery(master: MasterDataService, order: IntercompanyOrder, salesOrder: SideDocument | undefined) {
+  const index = await master.ready();
+  const seller = (master.records("companies") as Company[]).find((c) => c.id === order.seller);
+  if (!seller?.home || !salesOrder) return undefined;
+  const warehouse = [...index.warehouses.values()].sort((a, b) => a.priority - b.priority)[0]?.id;
+  if (!warehouse) throw new SettlementError(`intercompany order ${order.orderKey}: ${seller.id} ships it, but the master data has no warehouse to ship from`);
+  return {
+    deliveryNote: salesOrder.id, orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, type: "intercompany", shipTo: order.buyer,
+    lines: salesOrder.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity, warehouse })),
+  };
+}
+
 /** `intercompany.order-placed`, for each company's ERP: the same message again on a repeat, booked once there. */
-export async function placedEvent(store: HubStore, order: IntercompanyOrder): Promise<IntercompanyEvent> {
+export async function placedEvent(store: HubStore, master: MasterDataService, order: IntercompanyOrder): Promise<IntercompanyEvent> {
   const links = await store.settlement.links(order.orderKey);
   const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
   const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
-  const event = { event: "intercompany.order-placed", orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, seller: order.seller, system: "hub", document: order.orderKey, at: order.issueDate, salesOrder, purchaseOrder };
+  const delivery = await homeDelivery(master, order, salesOrder);
+  const event = {
+    event: "intercompany.order-placed", orderKey: order.orderKey, orderNumber: order.orderNumber, buyer: order.buyer, seller: order.seller, system: "hub", document: order.orderKey, at: order.issueDate, salesOrder, purchaseOrder,
+    ...(delivery ? { delivery } : {}),
+  };
   return { messageId: `intercompany.order-placed/${order.orderKey}`, event };
 }
 

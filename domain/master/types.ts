@@ -153,6 +153,8 @@ export interface Company {
   currency: string;
   /** The WSDL address of its ERP, where its side's documents go; absent: the hub's own ERP. */
   erp?: string;
+  /** The company whose warehouses the hub runs (through its WMS): an inter-company order it sells, the hub ships. */
+  home?: boolean;
 }
 
 /** The group's price of an item that company `from` sells to company `to` (absent: to any company of the group). */

@@ -61,7 +61,7 @@ export class IntercompanyOrderController {
       }
       placeIntercompanyOrder(store, getMasterData(), placing)
         .then(async (result) => {
-          const { messageId, event } = await placedEvent(store, placing);
+          const { messageId, event } = await placedEvent(store, getMasterData(), placing);
           status.count(result.created.length ? "placed" : "repeats");
           announce({ messageId, event });
         })

@@ -69,6 +69,7 @@ export const CONFIG_VERSIONS: Record<string, NodeConfigHistory> = {
   "intercompany-order": { version: 1, migrations: [] },
   "consignment-order": { version: 1, migrations: [] },
   "order-route": { version: 1, migrations: [] },
+  "intercompany-shipment": { version: 1, migrations: [] },
 };
 
 export interface Upgraded<T> {

@@ -47,7 +47,7 @@ export function intercompanyRouter(deps: SettlementApiDeps): Router {
       const order = { ...b, orderKey: b.orderKey || `${b.buyer}/${b.orderNumber}/0`, issueDate: b.issueDate || day(), lines: Array.isArray(b.lines) ? b.lines : [] };
       const result = await placeIntercompanyOrder(deps.store(), deps.master(), order);
       // for each company's ERP (flows/settlement-systems.json): the same message again on a repeat, booked once there
-      await publish(await placedEvent(deps.store(), order));
+      await publish(await placedEvent(deps.store(), deps.master(), order));
       res.status(result.created.length ? 201 : 200).json({ orderKey: order.orderKey, ...result });
     }),
   );

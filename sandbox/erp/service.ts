@@ -220,7 +220,9 @@ export function erpServices(state: ErpState, rules: () => readonly FaultRule[], 
         Warehouse: want("warehouses") ? m.warehouses.map((w) => ({ WarehouseNumber: w.id, Priority: w.priority, ...(w.region ? { Region: w.region } : {}) })) : [],
         Stock: want("stock") ? m.stock.map(stock) : [],
         OpenItem: want("openItems") ? m.openItems.map(openItem) : [],
-        Company: want("companies") ? group.companies.map((c) => ({ CompanyNumber: c.id, Name: c.name, Currency: c.currency, ErpEndpoint: c.erpEndpoint })) : [],
+        Company: want("companies")
+          ? group.companies.map((c) => ({ CompanyNumber: c.id, Name: c.name, Currency: c.currency, ErpEndpoint: c.erpEndpoint, ...(c.id === group.home ? { Home: true } : {}) }))
+          : [],
         TransferPrice: want("transferPrices")
           ? group.transferPrices.map((t) => ({ Sku: t.sku, FromCompany: t.from, ...(t.to ? { ToCompany: t.to } : {}), Price: t.price, Currency: t.currency }))
           : [],

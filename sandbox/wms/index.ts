@@ -14,7 +14,8 @@ import { InvalidReturnNotice, WMS_RETURNS_QUEUE, WMS_RETURNS_REJECTED_QUEUE, Wms
  * confirmed, message id `<deliveryNote>/<event>`), one step delay apart; the delivery note is acknowledged once both
  * are confirmed. A delivery note it cannot read goes to `wms.delivery-notes.rejected` with the reason in the header
  * `x-wms-reason`. A delivery note of `type: "consignment-fillup"` (with `shipTo`: the consignment site) is no sale: it
- * is announced as `wms.fill-up.picked` / `wms.fill-up.shipped`, so order to cash does not take it. Fault switches: `down` stops consuming (delivery notes wait in the queue), `latencyMs`/`slow` delay
+ * is announced as `wms.fill-up.picked` / `wms.fill-up.shipped`, one of type `intercompany` (to a sister company) as
+ * `wms.intercompany.picked` / `.shipped`, so order to cash does not take them. Fault switches: `down` stops consuming (delivery notes wait in the queue), `latencyMs`/`slow` delay
  * each note, `errorRate` hands that share of notes back to the queue. `PUT /_behaviour {stepDelayMs}`, `PUT /_stock
  * {sku, warehouse, quantity}`. Returns: a return notice on `wms.return-notices` is received after one step delay and
  * announced as `wms.return-received` (message id `<rma>/wms.return-received`, once per RMA) with what really came back,
@@ -267,7 +268,7 @@ export function createWms(ctx: SandboxContext, options: { seed?: string; stepDel
     const { stock } = books.snapshot() as { stock: Array<{ sku: string; warehouse: string; quantity: number }> };
     res.json({ count: stock.length, at: new Date().toISOString(), stock });
   });
-  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, returns: WMS_RETURNS_QUEUE, events: ["wms.picked", "wms.shipped", "wms.fill-up.picked", "wms.fill-up.shipped", "wms.return-received"] }));
+  router.get("/", (_req, res) => res.json({ system: "wms", queue: WMS_QUEUE, rejected: WMS_REJECTED_QUEUE, exchange: WMS_EXCHANGE, returns: WMS_RETURNS_QUEUE, events: ["wms.picked", "wms.shipped", "wms.fill-up.picked", "wms.fill-up.shipped", "wms.intercompany.picked", "wms.intercompany.shipped", "wms.return-received"] }));
 
   return {
     name: "wms",

@@ -16,6 +16,16 @@ export interface DeliveryNoteLine {
 /** A delivery to a customer's consignment stock (no sale): announced as `wms.fill-up.picked` / `wms.fill-up.shipped`. */
 export const FILL_UP = "consignment-fillup";
 
+/** A delivery to a sister company of the group (an inter-company sale): announced as `wms.intercompany.picked` / `.shipped`. */
+export const INTERCOMPANY = "intercompany";
+
+/** The event names of each delivery type (none: a sales delivery). */
+const EVENTS: Readonly<Record<string, { picked: WmsEvent["event"]; shipped: WmsEvent["event"] }>> = {
+  "": { picked: "wms.picked", shipped: "wms.shipped" },
+  [FILL_UP]: { picked: "wms.fill-up.picked", shipped: "wms.fill-up.shipped" },
+  [INTERCOMPANY]: { picked: "wms.intercompany.picked", shipped: "wms.intercompany.shipped" },
+};
+
 export interface DeliveryNote {
   deliveryNote: string;
   orderKey: string;
@@ -39,7 +49,7 @@ export interface WmsEventLine {
 }
 
 export interface WmsEvent {
-  event: "wms.picked" | "wms.shipped" | "wms.fill-up.picked" | "wms.fill-up.shipped";
+  event: "wms.picked" | "wms.shipped" | "wms.fill-up.picked" | "wms.fill-up.shipped" | "wms.intercompany.picked" | "wms.intercompany.shipped";
   system: "wms";
   document: string;
   deliveryNote: string;
@@ -102,9 +112,12 @@ export class WmsState {
     const deliveryNote = str(n.deliveryNote, "deliveryNote");
     const note = { deliveryNote, orderKey: str(n.orderKey, "orderKey"), orderNumber: str(n.orderNumber, "orderNumber"), buyer: str(n.buyer, "buyer") };
     const type = n.type === undefined ? undefined : str(n.type, "type");
-    if (type !== undefined && type !== FILL_UP) throw new InvalidDeliveryNote(`type: "${type}" is no delivery type of this WMS (a sales delivery has none; ${FILL_UP} fills a consignment site)`);
+    if (type !== undefined && type !== FILL_UP && type !== INTERCOMPANY) {
+      throw new InvalidDeliveryNote(`type: "${type}" is no delivery type of this WMS (a sales delivery has none; ${FILL_UP} fills a consignment site; ${INTERCOMPANY} goes to a sister company)`);
+    }
     const shipTo = n.shipTo === undefined ? undefined : str(n.shipTo, "shipTo");
     if (type === FILL_UP && shipTo === undefined) throw new InvalidDeliveryNote(`delivery note ${deliveryNote}: a ${FILL_UP} names the consignment site in shipTo`);
+    if (type === INTERCOMPANY && shipTo === undefined) throw new InvalidDeliveryNote(`delivery note ${deliveryNote}: an ${INTERCOMPANY} delivery names the buying company in shipTo`);
     if (!Array.isArray(n.lines) || n.lines.length === 0) throw new InvalidDeliveryNote(`delivery note ${deliveryNote}: lines must list at least one line`);
     const seen = new Set<string>();
     const lines = n.lines.map((entry, i): DeliveryNoteLine => {
@@ -141,10 +154,10 @@ export class WmsState {
     const short = lines.some((l) => l.quantity < l.requested);
     const extra = { ...(note.type ? { type: note.type } : {}), ...(note.shipTo ? { shipTo: note.shipTo } : {}) };
     const common = { system: "wms" as const, document: note.deliveryNote, deliveryNote: note.deliveryNote, orderKey: note.orderKey, orderNumber: note.orderNumber, buyer: note.buyer, ...extra, lines, short };
-    const fillUp = note.type === FILL_UP;
+    const names = EVENTS[note.type ?? ""];
     const events: WmsEvents = {
-      picked: { event: fillUp ? "wms.fill-up.picked" : "wms.picked", ...common, at: pickedAt.toISOString() },
-      shipped: { event: fillUp ? "wms.fill-up.shipped" : "wms.shipped", ...common, at: shippedAt.toISOString() },
+      picked: { event: names.picked, ...common, at: pickedAt.toISOString() },
+      shipped: { event: names.shipped, ...common, at: shippedAt.toISOString() },
     };
     this.notes.set(note.deliveryNote, events);
     return events;

@@ -48,11 +48,11 @@ describe("reading the ERP's GetMasterData answer", () => {
     ["warehouses with their priority, a region or none", { Warehouse: [{ WarehouseNumber: "WH-1", Priority: "1", Region: "DE-BW" }, { WarehouseNumber: "WH-2", Priority: 2 }] },
       [{ id: "WH-1", priority: 1, region: "DE-BW" }, { id: "WH-2", priority: 2 }]],
     ["a warehouse without a priority", { Warehouse: { WarehouseNumber: "WH-1" } }, [{ problem: "Priority is missing" }]],
-    ["the group: a company with its ERP, one on the hub's own ERP, a price to one sister and one to any", {
-      Company: [{ CompanyNumber: "DE01", Name: "Gears GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.example/ErpService?wsdl" }, { CompanyNumber: "PL01", Name: "Gears Polska", Currency: "EUR" }],
+    ["the group: the home company with its ERP, a sister on the hub's own ERP, a price to one sister and one to any", {
+      Company: [{ CompanyNumber: "DE01", Name: "Gears GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.example/ErpService?wsdl", Home: "true" }, { CompanyNumber: "PL01", Name: "Gears Polska", Currency: "EUR", Home: false }],
       TransferPrice: [{ Sku: "GH-100", FromCompany: "PL01", ToCompany: "DE01", Price: "75.00", Currency: "EUR" }, { Sku: "GH-100", FromCompany: "PL01", Price: 80, Currency: "EUR" }],
     }, [
-      { id: "DE01", name: "Gears GmbH", currency: "EUR", erp: "https://erp.de01.example/ErpService?wsdl" },
+      { id: "DE01", name: "Gears GmbH", currency: "EUR", erp: "https://erp.de01.example/ErpService?wsdl", home: true },
       { id: "PL01", name: "Gears Polska", currency: "EUR" },
       { sku: "GH-100", from: "PL01", to: "DE01", price: 75, currency: "EUR" },
       { sku: "GH-100", from: "PL01", price: 80, currency: "EUR" },

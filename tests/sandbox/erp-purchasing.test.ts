@@ -294,11 +294,11 @@ describe("each company's own books", () => {
 });
 
 describe("GetMasterData: the group", () => {
-  it("hands over the group's companies with their ERP endpoints", async () => {
+  it("hands over the group's companies with their ERP endpoints, the home company (whose warehouses the hub runs) marked", async () => {
     const data = await call(pl01, "GetMasterData", { Kind: ["companies"] });
     expect(data.Customer).toBeUndefined();
     expect(data.Company).toEqual([
-      { CompanyNumber: "DE01", Name: "OrderHub Demo Manufacturing GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.demo.invalid/ErpService?wsdl" },
+      { CompanyNumber: "DE01", Name: "OrderHub Demo Manufacturing GmbH", Currency: "EUR", ErpEndpoint: "https://erp.de01.demo.invalid/ErpService?wsdl", Home: true },
       { CompanyNumber: "PL01", Name: "OrderHub Demo Polska Sp. z o.o.", Currency: "EUR", ErpEndpoint: "https://erp.pl01.demo.invalid/ErpService?wsdl" },
     ]);
   });

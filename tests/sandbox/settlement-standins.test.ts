@@ -87,6 +87,13 @@ describe("WMS: a consignment fill-up", () => {
     expect(events.shipped).toMatchObject({ event: "wms.fill-up.shipped", type: "consignment-fillup", shipTo: "P1", short: true, lines: [expect.objectContaining({ requested: 20, quantity: 12 })] });
   });
 
+  it("announces a delivery to a sister company as wms.intercompany.picked and .shipped, with the buyer", () => {
+    const wms = new WmsState(() => demoManufacturer());
+    const events = wms.ship(wms.read(note({ type: "intercompany", shipTo: "PL01" })), new Date(), new Date());
+    expect(events.picked.event).toBe("wms.intercompany.picked");
+    expect(events.shipped).toMatchObject({ event: "wms.intercompany.shipped", type: "intercompany", shipTo: "PL01" });
+  });
+
   it("announces a sales delivery as before", () => {
     const wms = new WmsState(() => demoManufacturer());
     const events = wms.ship(wms.read(note({})), new Date(), new Date());
@@ -96,6 +103,7 @@ describe("WMS: a consignment fill-up", () => {
 
   it.each([
     ["a fill-up without its site", { type: "consignment-fillup" }, "a consignment-fillup names the consignment site in shipTo"],
+    ["an inter-company delivery without its buyer", { type: "intercompany" }, "an intercompany delivery names the buying company in shipTo"],
     ["a type it does not run", { type: "cross-dock" }, 'type: "cross-dock" is no delivery type of this WMS'],
   ])("rejects %s", (_case, extra, error) => {
     const wms = new WmsState(() => demoManufacturer());
