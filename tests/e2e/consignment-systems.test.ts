@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
+import { startUpSyncApplied } from "../support/master-sync";
 import { until } from "../support/wait";
 import { type HubProcess, shippedFlowFiles, startHubProcess, tempHubDir, waitForHealthy } from "../runtime/support/hub-process";
 
@@ -65,6 +66,8 @@ beforeAll(async () => {
   start = () => startHubProcess({ env, flows, dir, keepDir: true });
   hub = await start();
   expect(await waitForHealthy(hub.url)).toBe(200);
+  // the master data sync loads the ERP's at start: let it finish before the test's own master data goes in
+  await startUpSyncApplied(hub.url, vhost.name);
   const master = JSON.parse(readFileSync(resolve(ROOT, "tests/fixtures/master/manufacturer.json"), "utf8"));
   expect((await api("/api/master", json("PATCH", master))).status).toBe(200);
   expect((await sandbox("/wms/_stock", json("PUT", { sku: "FG-1000", warehouse: "WH-WALLDORF", quantity: 1000 }))).status).toBe(200);

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
+import { startUpSyncApplied } from "../support/master-sync";
 import { until } from "../support/wait";
 import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
 
@@ -87,6 +88,8 @@ beforeAll(async () => {
   const flows = shippedFlowFiles(...readdirSync(resolve(ROOT, "flows")).filter((f) => f.endsWith(".json")));
   hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows });
   expect(await waitForHealthy(hub.url)).toBe(200);
+  // the master data sync loads the ERP's at start: let it finish before the test's own master data goes in
+  await startUpSyncApplied(hub.url, vhost.name);
   const master = JSON.parse(readFileSync(resolve(ROOT, "tests/fixtures/master/manufacturer.json"), "utf8"));
   expect((await api("/api/master", json("PUT", master))).status).toBe(200);
   // room for the 200 orders of the first test, in the hub's master data (ATP) and in the WMS's warehouse
