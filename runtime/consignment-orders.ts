@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CanonicalOrder } from "../domain/order/canonical-order";
 import { SettlementError } from "../domain/settlement/common";
+import type { Movement, MovementDocument, MovementKind } from "../domain/settlement/consignment";
 import type { HubStore } from "../store/types";
 import type { MasterDataService } from "./master-data";
 import { applyConsignment } from "./settlement";
@@ -20,6 +21,23 @@ export interface ConsignmentEvent {
 
 /** `sha256:` of the parts: the message id of a consignment event (customer, site, event, document). */
 export const consignmentMessageId = (...parts: string[]) => `sha256:${createHash("sha256").update(parts.join("|"), "utf8").digest("hex")}`;
+
+const ORDER_TYPES: Readonly<Record<MovementKind, string>> = { "fill-up": "consignment-fillup", issue: "consignment-issue", pickup: "consignment-pickup", return: "consignment-return" };
+
+/** `consignment.<kind>` of a document's movements, under the message id every way of sending the document gives it. */
+export function movementEvent(doc: MovementDocument, movements: readonly Movement[]): ConsignmentEvent {
+  const event = `consignment.${doc.kind}`;
+  return {
+    messageId: consignmentMessageId(doc.customer, doc.site, event, doc.document),
+    event: { event, customer: doc.customer, site: doc.site, system: "hub", document: doc.document, at: doc.at, orderType: ORDER_TYPES[doc.kind], lines: movements.map((m) => ({ sku: m.sku, quantity: m.quantity })) },
+  };
+}
+
+/** The movements a document put on its site's ledger: the applied ones, or on a repeat those the ledger holds for it. */
+export async function documentMovements(store: HubStore, doc: MovementDocument, result: { outcome: "applied"; movements: Movement[] } | { outcome: "repeat" }): Promise<Movement[]> {
+  if (result.outcome === "applied") return result.movements;
+  return (await store.settlement.movements(doc.customer, doc.site)).filter((m) => m.kind === doc.kind && m.document === doc.document);
+}
 
 export interface FillUpLine {
   sku?: unknown;
@@ -75,9 +93,7 @@ export async function consignmentOrderEvent(store: HubStore, master: MasterDataS
     const doc = { customer, site, kind: "pickup" as const, document: order.orderNumber, at, lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) };
     const result = await applyConsignment(store, doc);
     if (result.outcome === "refused") throw new SettlementError(result.reasons.join("; "));
-    const movements = result.outcome === "applied" ? result.movements : (await store.settlement.movements(customer, site)).filter((m) => m.kind === "pickup" && m.document === doc.document);
-    const event = { event: "consignment.pickup", customer, site, system: "hub", document: doc.document, at, orderType: "consignment-pickup", lines: movements.map((m) => ({ sku: m.sku, quantity: m.quantity })) };
-    return { messageId: consignmentMessageId(customer, site, event.event, doc.document), event };
+    return movementEvent(doc, await documentMovements(store, doc, result));
   }
   if (order.orderType === "consignment-return") {
     throw new SettlementError(

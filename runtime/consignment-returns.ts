@@ -27,8 +27,11 @@ export const consignmentRma = (doc: Pick<MovementDocument, "customer" | "site" |
 async function invoiceOf(store: HubStore, doc: MovementDocument, ref: ReturnReference): Promise<string> {
   if (ref.invoice) return ref.invoice;
   const invoices = (await store.invoices.forOrder(`${doc.customer}/${ref.issue}`)).sort((a, b) => b.recordedAt - a.recordedAt);
-  const skus = (summary: string) => new Set((JSON.parse(summary) as Invoice).lines.filter((l) => l.quantity > 0).map((l) => l.sku));
-  const billed = invoices.find((i) => doc.lines.every((l) => skus(i.summary).has(l.sku)));
+  const bills = (summary: string) => {
+    const skus = new Set((JSON.parse(summary) as Invoice).lines.filter((l) => l.quantity > 0).map((l) => l.sku));
+    return doc.lines.every((l) => skus.has(l.sku));
+  };
+  const billed = invoices.find((i) => bills(i.summary));
   if (!billed) {
     throw new NotFound(
       `consignment return ${doc.document}: consumption report ${ref.issue} of customer ${doc.customer} has no invoice billing ${doc.lines.map((l) => l.sku).join(", ")} yet; send the return again once it is invoiced`,

@@ -1,4 +1,3 @@
-import { withDecidedPrices } from "../../domain/fulfilment/decided-prices";
 import { buildInvoice, invoicedLines, type Invoice, type Shipment } from "../../domain/fulfilment/invoice";
 import { ublInvoiceXml } from "../../domain/fulfilment/ubl-invoice";
 import type { Party } from "../../domain/order/canonical-order";
@@ -75,9 +74,7 @@ export class InvoiceBuildController {
         const [released, master] = await Promise.all([releasedOrder(orderKey), masterIndex()]);
         for (let attempt = 1; ; attempt++) {
           const invoices = await invoicesOf(orderKey);
-          // a line the order states no price for is billed at the list price the price check released it at
-          const order = withDecidedPrices(released.order, released.decisions);
-          const result = buildInvoice({ orderKey, order, shipment, earlier: earlierOf(invoices), issueDate, supplier }, master);
+          const result = buildInvoice({ orderKey, order: released.order, shipment, earlier: earlierOf(invoices), issueDate, supplier }, master);
           if (result.outcome === "nothing-to-invoice") {
             msg.reasons = result.reasons;
             status.count("nothing to invoice");

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { withDecidedPrices } from "../../domain/fulfilment/decided-prices";
 import type { EarlierInvoice, Invoice } from "../../domain/fulfilment/invoice";
 import type { OrderDecidedEvent } from "../../domain/order/decided";
 import { getMasterData } from "../../runtime/master-data";
@@ -49,7 +50,7 @@ export function orderRefOf(orderKey: string): string {
   return orderKey.slice(0, cut);
 }
 
-/** The `order.released` of the revision the key names, as the order book recorded it. */
+/** The `order.released` of the revision the key names, as the order book recorded it, its unpriced lines at the list price. */
 export async function releasedOrder(orderKey: string): Promise<OrderDecidedEvent> {
   orderRefOf(orderKey);
   // held for credit and let go since: the release is the decision in force
@@ -57,7 +58,8 @@ export async function releasedOrder(orderKey: string): Promise<OrderDecidedEvent
   if (!json) throw new OrderFactsError(`order ${orderKey}: the hub has no decision recorded for this revision (is it an order the decisions flow released?)`);
   const event = JSON.parse(json) as OrderDecidedEvent;
   if (event.outcome !== "released") throw new OrderFactsError(`order ${orderKey} is ${event.outcome}, not released: nothing of it is to be shipped or invoiced`);
-  return event;
+  // a line the order states no price for is shipped, weighed against credit and billed at the list price it was released at
+  return { ...event, order: withDecidedPrices(event.order, event.decisions) };
 }
 
 /** The latest decided revision's order of the order the key names (any revision of it). */

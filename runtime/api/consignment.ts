@@ -3,7 +3,7 @@ import { EVENTS_EXCHANGE, INBOUND_ORDERS_QUEUE, type BrokerConnection } from "..
 import { MOVEMENT_KINDS, type Movement, type MovementDocument, type MovementKind } from "../../domain/settlement/consignment";
 import type { HubStore } from "../../store/types";
 import type { MasterDataService } from "../master-data";
-import { consignmentMessageId, fillUpRequest, type FillUpLine } from "../consignment-orders";
+import { consignmentMessageId, documentMovements, fillUpRequest, movementEvent, type FillUpLine } from "../consignment-orders";
 import { creditConsignmentReturn, returnReference } from "../consignment-returns";
 import { applyConsignment, consignmentLedger, countConsignment } from "../settlement";
 import { today } from "../today";
@@ -24,7 +24,6 @@ export interface ConsignmentApiDeps {
   clock?: () => number;
 }
 
-const ORDER_TYPES: Record<MovementKind, string> = { "fill-up": "consignment-fillup", issue: "consignment-issue", pickup: "consignment-pickup", return: "consignment-return" };
 
 function linesOf(body: Record<string, unknown>): Array<{ sku: string; quantity: number }> {
   return Array.isArray(body.lines) ? (body.lines as Array<{ sku: string; quantity: number }>) : [];
@@ -42,12 +41,10 @@ function movementDocument(req: Request, day: string): MovementDocument {
   };
 }
 
-const messageIdOf = consignmentMessageId;
-
 async function announce(broker: BrokerConnection, master: MasterDataService, doc: MovementDocument, movements: Movement[]): Promise<{ event: string; order?: string }> {
-  const event = `consignment.${doc.kind}`;
-  const body = { event, customer: doc.customer, site: doc.site, system: "hub", document: doc.document, at: doc.at, orderType: ORDER_TYPES[doc.kind], lines: movements.map((m) => ({ sku: m.sku, quantity: m.quantity })) };
-  await broker.publish(EVENTS_EXCHANGE, event, Buffer.from(JSON.stringify(body), "utf8"), { messageId: messageIdOf(doc.customer, doc.site, event, doc.document), contentType: "application/json", appId: "orderhub", type: event });
+  const { messageId, event: body } = movementEvent(doc, movements);
+  const event = body.event;
+  await broker.publish(EVENTS_EXCHANGE, event, Buffer.from(JSON.stringify(body), "utf8"), { messageId, contentType: "application/json", appId: "orderhub", type: event });
   if (doc.kind !== "issue") return { event };
   const currency = (await master.ready()).customers.get(doc.customer)?.currency ?? "EUR";
   const order = {
@@ -60,7 +57,7 @@ async function announce(broker: BrokerConnection, master: MasterDataService, doc
     notes: [`consumption report ${doc.document} of consignment site ${doc.site}`],
     lines: movements.map((m, n) => ({ lineNumber: String(n + 1), sku: m.sku, quantity: m.quantity })),
   };
-  await broker.publish("", INBOUND_ORDERS_QUEUE, Buffer.from(JSON.stringify(order), "utf8"), { messageId: messageIdOf(doc.customer, doc.site, "consignment-issue", doc.document), contentType: "application/json", appId: "orderhub-consignment" });
+  await broker.publish("", INBOUND_ORDERS_QUEUE, Buffer.from(JSON.stringify(order), "utf8"), { messageId: consignmentMessageId(doc.customer, doc.site, "consignment-issue", doc.document), contentType: "application/json", appId: "orderhub-consignment" });
   return { event, order: doc.document };
 }
 
@@ -86,7 +83,7 @@ export function consignmentRouter(deps: ConsignmentApiDeps): Router {
       const result = await applyConsignment(deps.store(), doc);
       if (result.outcome === "refused") return problem(res, 400, result.reasons.join("; "), { code: "beyond-ledger", reasons: result.reasons, ledger: result.ledger });
       // announced again on a repeat, under the same message ids: a crash after the ledger took it loses nothing
-      const movements = result.outcome === "applied" ? result.movements : (await deps.store().settlement.movements(doc.customer, doc.site)).filter((m) => m.kind === doc.kind && m.document === doc.document);
+      const movements = await documentMovements(deps.store(), doc, result);
       const announced = await announce(deps.broker, deps.master(), doc, movements);
       let credit: Record<string, unknown> = {};
       if (reference) {

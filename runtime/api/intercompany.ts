@@ -6,7 +6,7 @@ import type { IntercompanyOrder } from "../../domain/settlement/intercompany";
 import { isMasterDataError } from "../../mappings/master-data";
 import { mirroredEvent, mirrorIntercompany, placedEvent, placeIntercompanyOrder, type IntercompanyEvent } from "../intercompany";
 import { today } from "../today";
-import { handled, problem, SETTLEMENT_JSON_LIMIT, type SettlementApiDeps } from "./settlement";
+import { handled, object, problem, SETTLEMENT_JSON_LIMIT, type SettlementApiDeps } from "./settlement";
 
 /**
  * Inter-company orders over REST (docs/SETTLEMENT.md, "Inter-company orders"). The group's companies and transfer
@@ -15,8 +15,6 @@ import { handled, problem, SETTLEMENT_JSON_LIMIT, type SettlementApiDeps } from 
  */
 
 type CompanyWithPrices = Company & { transferPrices?: Array<Omit<TransferPrice, "from"> & { from?: string }> };
-
-const object = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
 export function intercompanyRouter(deps: SettlementApiDeps): Router {
   const router = express.Router();

@@ -51,7 +51,8 @@ function dateParam(value: unknown, name: string, fallback?: string): string {
   return value.slice(0, 10);
 }
 
-const object = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
+/** A JSON body as an object ({} for anything else): a missing field is then named by the route's own check. */
+export const object = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
 export function settlementRouter(deps: SettlementApiDeps): Router {
   const router = express.Router();

@@ -58,9 +58,11 @@ afterEach(async () => {
 });
 
 /** An order the order desk releases and the order book records, as the decisions flow does. */
-async function release(orderNumber: string, buyer = "C-GOOD", quantity = 10): Promise<OrderDecidedEvent> {
+async function release(orderNumber: string, buyer = "C-GOOD", quantity = 10, unpriced = false): Promise<OrderDecidedEvent> {
   const book = getOrderBook();
-  const order = deskOrder(orderNumber, buyer, { quantity });
+  const given = deskOrder(orderNumber, buyer, { quantity });
+  // an order that states no price (a consumption report, an IDoc without prices): the list price applies
+  const order = unpriced ? { ...given, lines: given.lines.map(({ unitPrice: _p, lineAmount: _a, ...l }) => l) } : given;
   const event = book.decide(order, evaluateOrder(order, book.view(), AT));
   expect(event.event).toBe("order.released");
   await book.record(event, `test:${event.orderKey}`);
@@ -108,6 +110,17 @@ describe("the order-to-cash nodes in a flow", () => {
       "shipment-credit-check: invoice INV-OLD of 800.00 EUR was due 2026-04-01 and is 33 days overdue on 2026-05-04 (grace 5 days): delivery note " + (msg.payload as DeliveryNote).deliveryNote + " (order PO-2) waits until it is paid",
       "shipment-credit-check: customer C-GOOD has no credit limit; exposure 1,990.00 EUR with this shipment (open AR 800.00 + this shipment 1,190.00)",
     ]);
+  });
+
+  it("an order that states no price is weighed before shipment and billed at the list price it was released at", async () => {
+    const released = await release("PO-NP", "C-GOOD", 10, true);
+    expect(released.order.lines[0].unitPrice).toBeUndefined();
+    const cleared = await whereItGoes<Out>("notes", ["ship", "held"], { payload: released, evaluationDate: AT }, any);
+    expect(cleared.port).toBe("ship");
+    expect(cleared.msg.shipmentCredit).toMatchObject({ outcome: "ship", shipmentValue: 1190 });
+    const billed = await whereItGoes<Out>("invoice", ["invoiced", "nothing"], { payload: shipped(released.orderKey, "SHP-NP", 10), evaluationDate: AT }, any);
+    expect(billed.port).toBe("invoiced");
+    expect(billed.msg.invoice!.lines.map((l) => [l.quantity, l.unitPrice])).toEqual([[10, 100]]);
   });
 
   it("delivery-note refuses an event that is not a release, naming it", async () => {
