@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
-import { startUpSyncApplied } from "../support/master-sync";
+import { startUpSyncApplied } from "../support/sandbox-hub";
 import { until } from "../support/wait";
 import { type HubProcess, shippedFlowFiles, startHubProcess, tempHubDir, waitForHealthy } from "../runtime/support/hub-process";
 

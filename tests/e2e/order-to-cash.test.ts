@@ -1,12 +1,11 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
-import { startUpSyncApplied } from "../support/master-sync";
+import { allQueueCounts, type TestVhost } from "../support/rabbit";
+import { startSandboxHub } from "../support/sandbox-hub";
 import { until } from "../support/wait";
-import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
+import type { HubProcess } from "../runtime/support/hub-process";
 
 // Order to cash as `npm start` runs it: one hub with the sandbox on (the default), on a vhost of its own, the demo
 // manufacturer's master data, and orders sent as a business system sends them. Everything the hub does goes through
@@ -83,20 +82,9 @@ async function tmsCircuitTransitions(to: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  vhost = createVhost("orderhub-o2c");
-  // every flow as shipped: intake, decisions, order to cash, timeline, master data sync, CRM …
-  const flows = shippedFlowFiles(...readdirSync(resolve(ROOT, "flows")).filter((f) => f.endsWith(".json")));
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows });
-  expect(await waitForHealthy(hub.url)).toBe(200);
-  // the master data sync loads the ERP's at start: let it finish before the test's own master data goes in
-  await startUpSyncApplied(hub.url, vhost.name);
-  const master = JSON.parse(readFileSync(resolve(ROOT, "tests/fixtures/master/manufacturer.json"), "utf8"));
-  expect((await api("/api/master", json("PUT", master))).status).toBe(200);
-  // room for the 200 orders of the first test, in the hub's master data (ATP) and in the WMS's warehouse
-  const supply = { sku: "FG-1000", warehouse: "WH-WALLDORF", type: "on-hand", quantity: 10_000 };
-  expect((await api("/api/master/supply", json("PATCH", [supply]))).status).toBe(200);
-  expect((await api("/sandbox/wms/_stock", json("PUT", { sku: "FG-1000", warehouse: "WH-WALLDORF", quantity: 10_000 }))).status).toBe(200);
-  await until("the WMS consuming", async () => (await api<{ consuming: boolean }>("/sandbox/wms/_state")).body.consuming, 30_000);
+  // every flow as shipped: intake, decisions, order to cash, timeline, master data sync, CRM …; room for the 200
+  // orders of the first test, in the hub's master data (ATP) and in the WMS's warehouse
+  ({ vhost, hub } = await startSandboxHub("orderhub-o2c", 10_000));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,18 +1,14 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
-import { readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
-import { startUpSyncApplied } from "../support/master-sync";
+import { allQueueCounts, type TestVhost } from "../support/rabbit";
+import { startSandboxHub } from "../support/sandbox-hub";
 import { until } from "../support/wait";
-import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
+import type { HubProcess } from "../runtime/support/hub-process";
 
 // Returns through the WMS (docs/SETTLEMENT.md, "Returns through the WMS"): one hub with every shipped flow and the
 // sandbox on, on a vhost of its own. An authorised RMA goes to the WMS as a return notice; the WMS's
 // `wms.return-received` (what really came back) is the goods receipt, and its credit note reaches finance and ERP once,
 // though the WMS reports the receipt twice.
-
-const ROOT = resolve(__dirname, "../..");
 
 let vhost: TestVhost;
 let hub: HubProcess;
@@ -43,18 +39,8 @@ const entriesOf = (t: TimelineView | undefined, milestone: string) => (t?.entrie
 const queueTotal = async (queue: string) => (await allQueueCounts(vhost.name)).get(queue)?.total ?? 0;
 
 beforeAll(async () => {
-  vhost = createVhost("orderhub-returns-wms");
-  const flows = shippedFlowFiles(...readdirSync(resolve(ROOT, "flows")).filter((f) => f.endsWith(".json")));
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows });
-  expect(await waitForHealthy(hub.url)).toBe(200);
-  // the master data sync loads the ERP's at start: let it finish before the test's own master data goes in
-  await startUpSyncApplied(hub.url, vhost.name);
-  const master = JSON.parse(readFileSync(resolve(ROOT, "tests/fixtures/master/manufacturer.json"), "utf8"));
-  expect((await api("/api/master", json("PUT", master))).status).toBe(200);
-  expect((await api("/api/master/supply", json("PATCH", [{ sku: "FG-1000", warehouse: "WH-WALLDORF", type: "on-hand", quantity: 1000 }]))).status).toBe(200);
-  expect((await api("/sandbox/wms/_stock", json("PUT", { sku: "FG-1000", warehouse: "WH-WALLDORF", quantity: 1000 }))).status).toBe(200);
+  ({ vhost, hub } = await startSandboxHub("orderhub-returns-wms", 1000));
   expect((await api("/sandbox/wms/_behaviour", json("PUT", { stepDelayMs: 50 }))).status).toBe(200);
-  await until("the WMS consuming", async () => (await api<{ consuming: boolean }>("/sandbox/wms/_state")).body.consuming, 30_000);
   // the test's own view of what the WMS reports and what the hub announces
   connection = await amqp.connect(vhost.url);
   channel = await connection.createChannel();

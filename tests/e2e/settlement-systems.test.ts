@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allQueueCounts, createVhost, type TestVhost } from "../support/rabbit";
-import { startUpSyncApplied } from "../support/master-sync";
+import { allQueueCounts, type TestVhost } from "../support/rabbit";
+import { startSandboxHub } from "../support/sandbox-hub";
 import { until } from "../support/wait";
-import { type HubProcess, shippedFlowFiles, startHubProcess, waitForHealthy } from "../runtime/support/hub-process";
+import type { HubProcess } from "../runtime/support/hub-process";
 
 // Settlement through the systems (docs/SETTLEMENT.md, "Through the systems"): one hub with every shipped flow and the
 // sandbox on, on a vhost of its own. A return's credit note goes to finance (UBL CreditNote over REST) and ERP (AR
@@ -53,20 +53,9 @@ async function deadLetters(): Promise<number> {
 }
 
 beforeAll(async () => {
-  vhost = createVhost("orderhub-settlement-systems");
-  const flows = shippedFlowFiles(...readdirSync(resolve(ROOT, "flows")).filter((f) => f.endsWith(".json")));
-  hub = await startHubProcess({ env: { AMQP_URL: vhost.url }, flows });
-  expect(await waitForHealthy(hub.url)).toBe(200);
-  // the master data sync loads the ERP's at start: let it finish before the test's own master data goes in
-  await startUpSyncApplied(hub.url, vhost.name);
-  const master = JSON.parse(readFileSync(resolve(ROOT, "tests/fixtures/master/manufacturer.json"), "utf8"));
-  expect((await api("/api/master", json("PUT", master))).status).toBe(200);
-  const supply = { sku: "FG-1000", warehouse: "WH-WALLDORF", type: "on-hand", quantity: 1000 };
-  expect((await api("/api/master/supply", json("PATCH", [supply]))).status).toBe(200);
-  expect((await api("/sandbox/wms/_stock", json("PUT", { sku: "FG-1000", warehouse: "WH-WALLDORF", quantity: 1000 }))).status).toBe(200);
+  ({ vhost, hub } = await startSandboxHub("orderhub-settlement-systems", 1000));
   // the returns here are received over the hub's REST route; the WMS receiving them too is tests/e2e/returns-wms.test.ts
   expect((await api("/sandbox/wms/_returns", json("PUT", { receive: 0 }))).status).toBe(200);
-  await until("the WMS consuming", async () => (await api<{ consuming: boolean }>("/sandbox/wms/_state")).body.consuming, 30_000);
 }, 120_000);
 
 afterAll(async () => {
