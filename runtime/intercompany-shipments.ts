@@ -3,7 +3,7 @@ import type { Company } from "../domain/master/types";
 import { SettlementError } from "../domain/settlement/common";
 import type { HubStore } from "../store/types";
 import type { MasterDataService } from "./master-data";
-import { mirroredEvent, mirrorIntercompany, type IntercompanyEvent } from "./intercompany";
+import { mirrorIntercompany, type IntercompanyEvent } from "./intercompany";
 
 /**
  * An inter-company order the home company sells is shipped by the hub (runtime/intercompany.ts, `homeDelivery`): the
@@ -29,8 +29,7 @@ export async function shippedDelivery(store: HubStore, master: MasterDataService
   const lines = linesOf(body.lines);
   if (lines.length === 0) return undefined;
   const at = typeof body.at === "string" ? body.at.slice(0, 10) : new Date().toISOString().slice(0, 10);
-  const result = await mirrorIntercompany(store, master, orderKey, { from: "seller", kind: "delivery", document: deliveryNote, lines });
-  return mirroredEvent(store, orderKey, deliveryNote, result.links[0]?.body, at, result.notes);
+  return (await mirrorIntercompany(store, master, orderKey, { from: "seller", kind: "delivery", document: deliveryNote, lines, at })).event;
 }
 
 /**
@@ -50,6 +49,5 @@ export async function homeInvoice(store: HubStore, master: MasterDataService, bo
   const invoice = documentId("ICIN", orderKey, delivery);
   const at = typeof body.at === "string" ? body.at.slice(0, 10) : new Date().toISOString().slice(0, 10);
   const lines = receipt.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity }));
-  const result = await mirrorIntercompany(store, master, orderKey, { from: "seller", kind: "invoice", document: invoice, lines, amount: receipt.amount });
-  return mirroredEvent(store, orderKey, invoice, result.links[0]?.body, at, result.notes);
+  return (await mirrorIntercompany(store, master, orderKey, { from: "seller", kind: "invoice", document: invoice, lines, amount: receipt.amount, at })).event;
 }

@@ -65,8 +65,8 @@ export async function mirrorIntakeChange(store: HubStore, master: MasterDataServ
   const source = keyOf(change);
   const kind = change.purpose === "cancel" ? "cancel" : "change";
   const lines = kind === "cancel" ? undefined : change.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity }));
-  const result = await mirrorIntercompany(store, master, placed, { from: "buyer", kind, document: source, ...(lines ? { lines } : {}) }, now);
-  return mirroredEvent(store, placed, source, result.links[0]?.body, change.issueDate.slice(0, 10));
+  const result = await mirrorIntercompany(store, master, placed, { from: "buyer", kind, document: source, at: change.issueDate.slice(0, 10), ...(lines ? { lines } : {}) }, now);
+  return result.event;
 }
 
 /** B's sales order and A's purchase order, each once however often the order comes. */
@@ -93,9 +93,11 @@ export async function homeDelivery(master: MasterDataService, order: Intercompan
   };
 }
 
-/** `intercompany.order-placed`, for each company's ERP: the same message again on a repeat, booked once there. */
-export async function placedEvent(store: HubStore, master: MasterDataService, order: IntercompanyOrder): Promise<IntercompanyEvent> {
-  const links = await store.settlement.links(order.orderKey);
+/**
+ * `intercompany.order-placed` of the two documents placeIntercompanyOrder recorded, for each company's ERP: the same
+ * message again on a repeat, booked once there.
+ */
+export async function placedEvent(master: MasterDataService, order: IntercompanyOrder, links: readonly LinkRecord[]): Promise<IntercompanyEvent> {
   const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
   const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
   const delivery = await homeDelivery(master, order, salesOrder);
@@ -106,13 +108,15 @@ export async function placedEvent(store: HubStore, master: MasterDataService, or
   return { messageId: `intercompany.order-placed/${order.orderKey}`, event };
 }
 
-async function placedOrder(store: HubStore, orderKey: string): Promise<IntercompanyOrder> {
+/** The order as placed, with its two documents. */
+async function placedOrder(store: HubStore, orderKey: string): Promise<{ order: IntercompanyOrder; salesOrder: SideDocument; purchaseOrder: SideDocument }> {
   const links = await store.settlement.links(orderKey);
   const so = links.find((l) => l.kind === "sales-order");
   const po = links.find((l) => l.kind === "purchase-order");
   if (!so || !po) throw new NotFound(`intercompany order ${orderKey}: not placed (POST /api/intercompany/orders, or an order of type intercompany through the intake, first)`);
   const parts = orderKey.split("/");
-  return { orderKey, orderNumber: parts.slice(1, -1).join("/"), buyer: po.body.company, seller: so.body.company, issueDate: "", lines: so.body.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })) };
+  const order = { orderKey, orderNumber: parts.slice(1, -1).join("/"), buyer: po.body.company, seller: so.body.company, issueDate: "", lines: so.body.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: l.quantity })) };
+  return { order, salesOrder: so.body, purchaseOrder: po.body };
 }
 
 export interface MirrorInput {
@@ -121,19 +125,29 @@ export interface MirrorInput {
   document: string;
   lines?: SellerDocument["lines"];
   amount?: number;
+  /** The source document's day, on the event; absent: today. */
+  at?: string;
 }
 
-/** B's delivery or invoice mirrored on A's side, or a change or cancellation from one side on the other: once per source document. */
+/**
+ * B's delivery or invoice mirrored on A's side, or a change or cancellation from one side on the other: once per
+ * source document; with the event that takes it to the ERP of the side it is for (the same on a repeat).
+ */
 export async function mirrorIntercompany(store: HubStore, master: MasterDataService, orderKey: string, input: MirrorInput, now = Date.now()) {
-  const order = await placedOrder(store, orderKey);
+  const placed = await placedOrder(store, orderKey);
+  const { order } = placed;
   const g = await group(master);
+  let mirrored: SideDocument;
+  let notes: string[] = [];
   if (input.kind === "delivery" || input.kind === "invoice") {
     if (input.from !== "seller") throw new SettlementError(`intercompany order ${orderKey}: a ${input.kind} comes from the seller's side (${order.seller})`);
-    const { document, notes } = mirrorSellerDocument(order, { kind: input.kind, document: input.document, lines: input.lines ?? [], ...(input.amount !== undefined ? { amount: input.amount } : {}) }, g.companies, g.prices);
-    return { ...(await recordLinks(store, [link(orderKey, input.document, document, now)])), notes };
+    ({ document: mirrored, notes } = mirrorSellerDocument(order, { kind: input.kind, document: input.document, lines: input.lines ?? [], ...(input.amount !== undefined ? { amount: input.amount } : {}) }, g.companies, g.prices));
+  } else {
+    mirrored = mirrorChange(order, input.from, { document: input.document, purpose: input.kind, ...(input.lines ? { lines: input.lines } : {}) }, g.companies, g.prices);
   }
-  const document = mirrorChange(order, input.from, { document: input.document, purpose: input.kind, ...(input.lines ? { lines: input.lines } : {}) }, g.companies, g.prices);
-  return { ...(await recordLinks(store, [link(orderKey, input.document, document, now)])), notes: [] as string[] };
+  const recorded = await recordLinks(store, [link(orderKey, input.document, mirrored, now)]);
+  const at = input.at ?? new Date(now).toISOString().slice(0, 10);
+  return { ...recorded, notes, event: mirroredEvent(placed, input.document, recorded.links[0].body, at, notes) };
 }
 
 /**
@@ -142,12 +156,9 @@ export async function mirrorIntercompany(store: HubStore, master: MasterDataServ
  * delivery), `intercompany.invoice-mirrored` (A's supplier invoice of B's invoice). Each carries the order's two
  * documents, so the flow names B's sales order and A's purchase order in the ERP call.
  */
-export async function mirroredEvent(store: HubStore, orderKey: string, source: string, document: SideDocument | undefined, at: string, notes: readonly string[] = []): Promise<IntercompanyEvent> {
-  if (!document) throw new Error(`intercompany order ${orderKey}: the document mirroring ${source} was not recorded`);
-  const links = await store.settlement.links(orderKey);
-  const salesOrder = links.find((l) => l.kind === "sales-order")?.body;
-  const purchaseOrder = links.find((l) => l.kind === "purchase-order")?.body;
-  const orderNumber = orderKey.split("/").slice(1, -1).join("/");
+function mirroredEvent(placed: { order: IntercompanyOrder; salesOrder: SideDocument; purchaseOrder: SideDocument }, source: string, document: SideDocument, at: string, notes: readonly string[]): IntercompanyEvent {
+  const { order, salesOrder, purchaseOrder } = placed;
+  const { orderKey, orderNumber } = order;
   const name =
     document.kind === "goods-receipt" ? "intercompany.delivery-mirrored" : document.kind === "supplier-invoice" ? "intercompany.invoice-mirrored" : "intercompany.order-changed";
   const event = {

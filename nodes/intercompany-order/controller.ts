@@ -61,7 +61,7 @@ export class IntercompanyOrderController {
       }
       placeIntercompanyOrder(store, getMasterData(), placing)
         .then(async (result) => {
-          const { messageId, event } = await placedEvent(store, getMasterData(), placing);
+          const { messageId, event } = await placedEvent(getMasterData(), placing, result.links);
           status.count(result.created.length ? "placed" : "repeats");
           announce({ messageId, event });
         })

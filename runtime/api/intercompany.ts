@@ -4,7 +4,7 @@ import type { Company, TransferPrice } from "../../domain/master/types";
 import { SettlementError } from "../../domain/settlement/common";
 import type { IntercompanyOrder } from "../../domain/settlement/intercompany";
 import { isMasterDataError } from "../../mappings/master-data";
-import { mirroredEvent, mirrorIntercompany, placedEvent, placeIntercompanyOrder, type IntercompanyEvent } from "../intercompany";
+import { mirrorIntercompany, placedEvent, placeIntercompanyOrder, type IntercompanyEvent } from "../intercompany";
 import { today } from "../today";
 import { handled, object, problem, SETTLEMENT_JSON_LIMIT, type SettlementApiDeps } from "./settlement";
 
@@ -45,7 +45,7 @@ export function intercompanyRouter(deps: SettlementApiDeps): Router {
       const order = { ...b, orderKey: b.orderKey || `${b.buyer}/${b.orderNumber}/0`, issueDate: b.issueDate || day(), lines: Array.isArray(b.lines) ? b.lines : [] };
       const result = await placeIntercompanyOrder(deps.store(), deps.master(), order);
       // for each company's ERP (flows/settlement-systems.json): the same message again on a repeat, booked once there
-      await publish(await placedEvent(deps.store(), deps.master(), order));
+      await publish(await placedEvent(deps.master(), order, result.links));
       res.status(result.created.length ? 201 : 200).json({ orderKey: order.orderKey, ...result });
     }),
   );
@@ -58,11 +58,11 @@ export function intercompanyRouter(deps: SettlementApiDeps): Router {
       const kind = b.kind as "delivery" | "invoice" | "change" | "cancel";
       if (!["delivery", "invoice", "change", "cancel"].includes(kind)) throw new SettlementError(`kind: must be delivery, invoice, change or cancel, is ${JSON.stringify(b.kind)}`);
       const from = b.from === "buyer" ? "buyer" : "seller";
-      const input = { from, kind, document: b.document, ...(Array.isArray(b.lines) ? { lines: b.lines } : {}), ...(typeof b.amount === "number" ? { amount: b.amount } : {}) } as const;
-      const result = await mirrorIntercompany(deps.store(), deps.master(), b.orderKey, input);
-      // to the ERP of the side it is for (flows/settlement-systems.json): again on a repeat, booked or changed once there
       const at = typeof b.at === "string" && /^\d{4}-\d{2}-\d{2}/.test(b.at) ? b.at.slice(0, 10) : day();
-      await publish(await mirroredEvent(deps.store(), b.orderKey, b.document, result.links[0]?.body, at, result.notes));
+      const input = { from, kind, document: b.document, at, ...(Array.isArray(b.lines) ? { lines: b.lines } : {}), ...(typeof b.amount === "number" ? { amount: b.amount } : {}) } as const;
+      const { event, ...result } = await mirrorIntercompany(deps.store(), deps.master(), b.orderKey, input);
+      // to the ERP of the side it is for (flows/settlement-systems.json): again on a repeat, booked or changed once there
+      await publish(event);
       res.status(result.created.length ? 201 : 200).json(result);
     }),
   );
